@@ -1,0 +1,316 @@
+"""Assess a product: facts -> evaluation per jurisdiction -> the contract's ``Assessment``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from .assessment import (
+    Assessment,
+    CitationOut,
+    Finding,
+    JurisdictionResult,
+    Note,
+    Obligation,
+    Option,
+    ProductRef,
+    RulebaseRef,
+)
+from .errors import ContradictionError, InputError
+from .evaluation import Evaluation
+from .explain import Explainer
+from .facts import FactView, build_facts
+from .loading import LoadedProduct, load_product
+from .product import Product
+from .questions import QuestionFinder, cite
+from .rulebase.conditions import UNKNOWN, leaves
+from .rulebase.loader import load_rulebase
+from .rulebase.model import Rule, RuleBase, decision_order
+
+ProductInput = LoadedProduct | Product | dict[str, Any] | str | Path
+
+
+class Evaluator(Protocol):
+    name: str
+
+    def evaluate(
+        self,
+        jurisdiction: str,
+        facts: FactView,
+        as_of: _dt.date,
+        determinations: Iterable[tuple[str, Any]] = (),
+    ) -> Evaluation: ...
+
+
+def _citations(items: Iterable[Any]) -> list[CitationOut]:
+    out: list[CitationOut] = []
+    for c in items:
+        co = cite(c)
+        if co not in out:
+            out.append(co)
+    return out
+
+
+class Assessor:
+    """Assesses products against one rule base with one evaluator. Thread-safe."""
+
+    def __init__(
+        self,
+        rulebase: RuleBase | None = None,
+        evaluator: Literal["engine", "oracle"] | Evaluator = "engine",
+    ) -> None:
+        self.rulebase = rulebase or load_rulebase()
+        if evaluator == "engine":
+            from .engine import Engine
+
+            self.evaluator: Evaluator = Engine(self.rulebase)
+        elif evaluator == "oracle":
+            from .oracle import Oracle
+
+            self.evaluator = Oracle(self.rulebase)
+        else:
+            self.evaluator = evaluator  # type: ignore[assignment]
+
+    def load(self, product: ProductInput) -> LoadedProduct:
+        if isinstance(product, LoadedProduct):
+            return product
+        return load_product(product, self.rulebase)
+
+    def assess(
+        self,
+        product: ProductInput,
+        jurisdictions: Sequence[str] | None = None,
+        as_of: _dt.date | None = None,
+    ) -> Assessment:
+        loaded = self.load(product)
+        day = as_of or _dt.date.today()
+        codes = self._codes(loaded, jurisdictions)
+        facts = build_facts(loaded.product, self.rulebase)
+        results = {code: self._jurisdiction(loaded, facts, code, day) for code in codes}
+        return Assessment(
+            product=ProductRef(name=loaded.product.name, file=loaded.file, sha256=loaded.sha256),
+            rulebase=RulebaseRef(version=self.rulebase.version, sha256=self.rulebase.sha256),
+            as_of=day,
+            engine=self.evaluator.name,
+            jurisdictions=results,
+        )
+
+    def _codes(self, loaded: LoadedProduct, jurisdictions: Sequence[str] | None) -> list[str]:
+        wanted = list(jurisdictions) if jurisdictions else list(loaded.product.jurisdictions or self.rulebase.jurisdictions)
+        for code in wanted:
+            if code not in self.rulebase.jurisdictions:
+                raise InputError(
+                    f"unknown jurisdiction {code!r}; expected one of {', '.join(self.rulebase.jurisdictions)}",
+                    file="--jurisdictions",
+                )
+        order = list(self.rulebase.jurisdictions)
+        return sorted(dict.fromkeys(wanted), key=order.index)
+
+    # ------------------------------------------------------------------ one jurisdiction
+
+    def _jurisdiction(self, loaded: LoadedProduct, facts: FactView, code: str, day: _dt.date) -> JurisdictionResult:
+        rb = self.rulebase
+        jur = rb.jurisdictions[code]
+        product = loaded.product
+        active = rb.active_rules(code, day)
+        determinations = [d for d in product.determinations if d.expires is None or d.expires >= day]
+        expired = [d for d in product.determinations if d.expires is not None and d.expires < day]
+        try:
+            ev = self.evaluator.evaluate(code, facts, day, [(d.fact, d.value) for d in determinations])
+        except ContradictionError as exc:
+            raise self._locate(exc, loaded, active) from None
+
+        def lookup(name: str) -> Any:
+            if rb.facts[name].origin == "derived":
+                return ev.derived.get(name, UNKNOWN)
+            return facts[name]
+
+        explainer = Explainer(rb, facts, lookup)
+        cases = decision_order(active)
+        by_id = {r.id: r for r in active}
+
+        def earlier(rule: Rule) -> list[Rule]:
+            if not rule.decision:
+                return []
+            return [c for c in cases[rule.decision] if (c.case or 0) < (rule.case or 0)]
+
+        depth = rb.report_order(code)
+        findings: list[tuple[tuple[int, int], Finding]] = []
+        for det in determinations:
+            if det.fact not in ev.determined:
+                continue
+            basis = [c for r in rb.rules if r.fact == det.fact for c in r.citations]
+            because = [det.reason]
+            if det.source:
+                because.append(f"source: {det.source}")
+            if det.date:
+                because.append(f"dated {det.date.isoformat()}")
+            findings.append(
+                (
+                    (depth.get(det.fact, 0), -1),
+                    Finding(
+                        fact=det.fact,
+                        value=det.value,
+                        rule="determination",
+                        title=f"Expert determination of {det.fact}",
+                        because=because,
+                        citations=_citations(basis[:3]),
+                        source="determination",
+                    ),
+                )
+            )
+        for fact, rule_ids in ev.support.items():
+            for rule_id in rule_ids:
+                rule = by_id[rule_id]
+                findings.append(
+                    (
+                        (depth.get(fact, 0), rule.index),
+                        Finding(
+                            fact=fact,
+                            value=ev.derived[fact],
+                            rule=rule.id,
+                            title=rule.title,
+                            because=explainer.because(rule, earlier(rule)),
+                            citations=_citations(rule.citations),
+                        ),
+                    )
+                )
+        findings.sort(key=lambda item: item[0])
+
+        fired = sorted((by_id[r] for r in ev.fired if r in by_id), key=lambda r: r.index)
+        obligations = [
+            Obligation(
+                id=r.id,
+                title=r.title,
+                when=r.timing or "",
+                description=r.description,
+                citations=_citations(r.citations),
+            )
+            for r in fired
+            if r.kind == "obligation"
+        ]
+        options = [
+            Option(
+                id=r.id,
+                title=r.title,
+                eligible={True: "yes", False: "no", None: "undetermined"}[ev.options.get(r.id)],
+                description=r.description,
+                citations=_citations(r.citations),
+            )
+            for r in fired
+            if r.kind == "option"
+        ]
+        notes = [
+            Note(text=r.title + (f" {r.description}" if r.description else ""), rule=r.id, citations=_citations(r.citations))
+            for r in fired
+            if r.kind == "note"
+        ]
+        read = {leaf.fact for r in active for leaf in leaves(r.when)}
+        read |= {dep for f in list(read) for dep in rb.facts[f].depends_on}
+        for text in facts.assumptions:
+            if text.split(" ", 1)[0] in read:
+                notes.append(Note(text=f"Assumption: {text}."))
+        for rule_id in ev.overridden:
+            rule = by_id[rule_id]
+            notes.append(
+                Note(
+                    text=f"Overridden by an expert determination: rule {rule.id} would have set "
+                    f"{rule.fact} to {_word(rule.value)}.",
+                    rule=rule.id,
+                    citations=_citations(rule.citations),
+                )
+            )
+        for det in expired:
+            notes.append(Note(text=f"The determination of {det.fact} expired on {det.expires} and was not applied."))
+
+        pathway = ev.derived.get(jur.pathway_fact)
+        classification = ev.derived.get(jur.classification_fact) if jur.classification_fact else None
+        questions = []
+        if pathway is None:
+            if not any(r.fact == jur.pathway_fact for r in active):
+                notes.append(Note(text=f"The rule base has no {jur.name} rules in force on {day.isoformat()}."))
+            questions = QuestionFinder(rb, active, lookup).questions(jur.pathway_fact)
+        premarket: bool | None = None
+        if pathway is not None:
+            premarket = jur.pathways[pathway].premarket_review
+            if premarket is None and classification is not None:
+                premarket = jur.classifications[classification].premarket_review
+        return JurisdictionResult(
+            name=jur.name,
+            status="determined" if pathway is not None else "undetermined",
+            pathway=pathway,
+            title=jur.pathways[pathway].title if pathway is not None else None,
+            classification=classification,
+            classification_title=jur.classifications[classification].title if classification else None,
+            premarket_review=premarket,
+            findings=[f for _, f in findings],
+            obligations=obligations,
+            options=options,
+            questions=questions,
+            notes=notes,
+        )
+
+    def _locate(self, exc: ContradictionError, loaded: LoadedProduct, active: tuple[Rule, ...]) -> InputError:
+        """Point a contradiction found by the rules at the product line it comes from."""
+        rb = self.rulebase
+        inputs: list[str] = []
+        for rule in active:
+            if rule.id in exc.message:
+                for leaf in leaves(rule.when):
+                    fdef = rb.facts[leaf.fact]
+                    for name in (fdef.depends_on or (leaf.fact,)) if fdef.origin != "derived" else ():
+                        if name not in inputs:
+                            inputs.append(name)
+        line = column = None
+        field = exc.field
+        for name in inputs:
+            line, column = loaded.location(tuple(name.split(".")))
+            if line is not None:
+                field = name
+                break
+        return InputError(
+            f"contradictory facts: {exc.message}" + (f" (facts involved: {', '.join(inputs)})" if inputs else ""),
+            file=loaded.file,
+            line=line,
+            column=column,
+            field=field,
+        )
+
+
+def _word(value: Any) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+_default: dict[tuple[str, str], Assessor] = {}
+_default_lock = threading.Lock()
+
+
+def default_assessor(rules: str | Path | None = None) -> Assessor:
+    """One shared assessor per rule base (created on first use, under a lock)."""
+    rulebase = load_rulebase(rules)
+    key = (rulebase.root, rulebase.sha256)
+    with _default_lock:
+        assessor = _default.get(key)
+        if assessor is None:
+            assessor = Assessor(rulebase)
+            _default[key] = assessor
+    return assessor
+
+
+def assess(
+    product: ProductInput,
+    jurisdictions: Sequence[str] | None = None,
+    as_of: _dt.date | None = None,
+    *,
+    rules: str | Path | None = None,
+) -> Assessment:
+    """Assess ``product`` (a path, a mapping, a ``Product`` or a ``LoadedProduct``).
+
+    ``jurisdictions`` defaults to the product's own list, else every jurisdiction of the rule
+    base; ``as_of`` (the day whose law applies) defaults to today; ``rules`` is a rule-base
+    directory (default: the one shipped with pathway).
+    """
+    return default_assessor(rules).assess(product, jurisdictions, as_of)

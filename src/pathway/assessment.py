@@ -1,0 +1,106 @@
+"""The assessment (contract section 2, format 1): what `pathway assess --format json` prints.
+
+Fields are added, never renamed; ``pathway schema assessment`` exports the JSON Schema.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Value = bool | str
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CitationOut(_Out):
+    ref: str = Field(description="the legal reference: act, regulation, article or section")
+    url: str = Field(description="a public URL for the text")
+    title: str | None = None
+    original_title: str | None = Field(default=None, description="the title in the law's own language")
+    basis: Literal["primary", "secondary", "unverified"] = Field(
+        description="how the rule base checked this citation"
+    )
+
+
+class Finding(_Out):
+    fact: str
+    value: Value
+    rule: str = Field(description="the stable id of the rule, or 'determination'")
+    title: str
+    because: list[str]
+    citations: list[CitationOut] = Field(min_length=1)
+    source: Literal["rule", "determination"] = "rule"
+
+
+class Obligation(_Out):
+    id: str
+    title: str
+    when: str
+    description: str | None = None
+    citations: list[CitationOut] = Field(min_length=1)
+
+
+class Option(_Out):
+    id: str
+    title: str
+    eligible: Literal["yes", "no", "undetermined"]
+    description: str | None = None
+    citations: list[CitationOut] = Field(min_length=1)
+
+
+class Question(_Out):
+    fact: str
+    question: str
+    why: str
+    answers: list[Value] = Field(default_factory=list, description="the possible answers, when finite")
+    rules: list[str] = Field(description="the rules this fact would decide")
+    citations: list[CitationOut] = Field(default_factory=list)
+    note: str | None = Field(default=None, description="what the regulator does while this is unknown")
+
+
+class Note(_Out):
+    text: str
+    rule: str | None = None
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
+class JurisdictionResult(_Out):
+    name: str
+    status: Literal["determined", "undetermined"]
+    pathway: str | None
+    title: str | None
+    classification: str | None = None
+    classification_title: str | None = None
+    premarket_review: bool | None = Field(
+        default=None, description="does the pathway require premarket review (null: not determined)"
+    )
+    findings: list[Finding] = Field(default_factory=list)
+    obligations: list[Obligation] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+
+
+class ProductRef(_Out):
+    name: str
+    file: str
+    sha256: str
+
+
+class RulebaseRef(_Out):
+    version: str
+    sha256: str
+
+
+class Assessment(_Out):
+    format: Literal[1] = 1
+    product: ProductRef
+    rulebase: RulebaseRef
+    as_of: _dt.date
+    engine: str = Field(default="durable_rules", description="the evaluator that produced it")
+    jurisdictions: dict[str, JurisdictionResult]

@@ -1,0 +1,69 @@
+"""Errors that cross the library boundary. Each knows its CLI exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PathwayError(Exception):
+    """Base class. ``exit_code`` follows the CLI contract (2 bad input, 3 internal)."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a text file: 1-based line and column."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class InputError(PathwayError):
+    """Bad input: a product file, an option, a date. Exit code 2.
+
+    ``str()`` is one line: ``file:line:column: field: message``.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "<input>",
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = " ".join(message.split())
+        self.location = Location(file, line, column)
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        if self.field:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class RuleBaseError(InputError):
+    """The rule base is invalid (shipped or given with --rules). Exit code 2."""
+
+
+class ContradictionError(InputError):
+    """The product's facts contradict each other, found while applying the rules. Exit code 2."""
+
+
+class EngineError(PathwayError):
+    """A bug: the engine failed or the rule base produced conflicting conclusions. Exit code 3."""

@@ -1,0 +1,356 @@
+"""The product description (contract section 1, format 1) as strict pydantic models.
+
+Every field except ``format`` and ``name`` may be omitted or written ``unknown``; ``null`` means
+the same. Unknown keys are errors. Vocabulary terms (``material.source``, ``material.cell_type``,
+``processing``, ``combined_with`` kinds, ``use.functions``) are checked against the rule base's
+vocabularies and normalised from their aliases (see ``pathway.vocabulary``).
+
+Extensions to the contract (allowed by it: new fields, new values) are marked "extension".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import typing
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+
+Unknown = Literal["unknown"]
+Tri = StrictBool | Unknown
+
+Sponsor = Literal["company", "hospital", "academic", "clinic"]
+Form = Literal[
+    "cells",
+    "tissue",
+    "vascularized_organ",
+    "blood_component",
+    "secreted_or_extracted",
+    "gametes_or_embryo",
+    "nucleic_acid_only",
+]
+Origin = Literal["autologous", "allogeneic", "xenogeneic"]
+DonorRelation = Literal["first_degree", "second_degree", "unrelated"]
+GeneticModification = Literal["none", "ex_vivo", "in_vivo"]
+Vector = Literal[
+    "integrating_viral",
+    "non_integrating_viral",
+    "plasmid",
+    "mrna",
+    "genome_editing",
+    "transposon",
+]
+Action = Literal["pharmacological", "immunological", "metabolic", "regenerative", "structural"]
+Stage = Literal["research", "clinical_trial", "marketing", "individual_patient"]
+IntendedUse = Literal[
+    "human_administration",
+    "ancillary_manufacturing",
+    "in_vitro_diagnostic",
+    "organ_transplant_vessel",
+    "nonclinical_research",
+]
+Efficacy = Literal["none", "presumed", "confirmed"]
+Safety = Literal["none", "confirmed"]
+
+FORMAT = 1
+
+
+def _none_to_unknown(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: ("unknown" if v is None else v) for k, v in data.items()}
+    return data
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, str) and value != "unknown":
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (write YYYY-MM-DD)") from None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nulls(cls, data: Any) -> Any:
+        return _none_to_unknown(data)
+
+
+class CombinedItem(_Model):
+    """One thing the cells or tissue are combined with (the mapping form of an item)."""
+
+    kind: StrictStr
+    integral: Tri = Field(
+        default="unknown",
+        description="extension: a medical device that is an integral part of the product",
+    )
+    new_safety_concern: Tri = Field(
+        default=False,
+        description="extension: the added water, crystalloid or sterilizing/preserving/storage "
+        "agent raises new clinical safety concerns (21 CFR 1271.10(a)(3) proviso); "
+        "omitted means none is known",
+    )
+
+
+class Material(_Model):
+    form: Form | Unknown = "unknown"
+    origin: Origin | Unknown = "unknown"
+    donor_relation: DonorRelation | Unknown = "unknown"
+    source: StrictStr = "unknown"
+    cell_type: StrictStr = "unknown"
+    viable: Tri = "unknown"
+
+
+class Use(_Model):
+    indication: StrictStr = "unknown"
+    serious_condition: Tri = "unknown"
+    homologous: Tri = "unknown"
+    systemic_effect: Tri = "unknown"
+    metabolic_dependence: Tri = "unknown"
+    reproductive: Tri = "unknown"
+    action: Action | Unknown = "unknown"
+    infectious_disease_vaccine: Tri = "unknown"
+    same_surgical_procedure: Tri = "unknown"
+    functions: list[StrictStr] | Unknown = Field(
+        default="unknown",
+        description="extension: every function the product is intended (labelled, advertised) "
+        "to perform in the recipient, from the `function` vocabulary",
+    )
+    intended_use: IntendedUse | Unknown = Field(
+        default="human_administration",
+        description="extension: what the article is intended for. Omitted means administration "
+        "(implantation, transplantation, infusion or transfer) to a human recipient, the scope "
+        "of pathway; write `unknown` to leave it open",
+        json_schema_extra={
+            "when_omitted": "the product is taken to be intended for administration "
+            "(implantation, transplantation, infusion or transfer) to a human recipient"
+        },
+    )
+    intimate_partner: Tri = Field(
+        default="unknown",
+        description="extension: reproductive cells or tissue recovered and immediately "
+        "transferred into a sexually intimate partner of the donor (21 CFR 1271.15(e))",
+    )
+
+
+class HospitalExemption(_Model):
+    non_routine: Tri = "unknown"
+    quality_standards: Tri = "unknown"
+    same_member_state: Tri = "unknown"
+    in_hospital: Tri = "unknown"
+    practitioner_responsibility: Tri = "unknown"
+    individual_prescription: Tri = "unknown"
+    custom_made: Tri = "unknown"
+
+
+class Evidence(_Model):
+    efficacy: Efficacy | Unknown = "unknown"
+    safety: Safety | Unknown = "unknown"
+    heterogeneous: Tri = "unknown"
+    preliminary_clinical: Tri = Field(
+        default="unknown",
+        description="extension: preliminary clinical evidence indicates the potential to address "
+        "unmet medical needs (21 U.S.C. 356(g), RMAT designation)",
+    )
+
+
+class Context(_Model):
+    stage: Stage | Unknown = "unknown"
+    member_state: StrictStr = "unknown"
+    hospital_exemption: HospitalExemption = HospitalExemption()
+    evidence: Evidence = Evidence()
+    approval_date: _dt.date | Unknown = "unknown"
+    foreign_party: Tri = "unknown"
+
+    _dates = field_validator("approval_date", mode="before")(lambda v: _parse_date(v))
+
+
+class Determination(_Model):
+    """An expert's call that overrides what the rules would derive for one fact."""
+
+    fact: StrictStr
+    value: StrictBool | StrictStr
+    reason: StrictStr = Field(min_length=1)
+    source: StrictStr | None = Field(default=None, description="e.g. a TRG letter, a CAT recommendation")
+    date: _dt.date | None = None
+    expires: _dt.date | None = None
+
+    _dates = field_validator("date", "expires", mode="before")(lambda v: _parse_date(v))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nulls(cls, data: Any) -> Any:  # here null means "not given", not unknown
+        return data
+
+
+class Product(_Model):
+    """A product description, format 1."""
+
+    format: Literal[1]
+    name: StrictStr = Field(min_length=1)
+    sponsor: Sponsor | Unknown = "unknown"
+    jurisdictions: list[StrictStr] | None = None
+    material: Material = Material()
+    processing: list[StrictStr] | Unknown = "unknown"
+    genetic_modification: GeneticModification | Unknown = "unknown"
+    vector: Vector | Unknown = "unknown"
+    combined_with: list[CombinedItem | Unknown] | Unknown = "unknown"
+    use: Use = Use()
+    context: Context = Context()
+    determinations: list[Determination] = []
+    expect: dict[StrictStr, StrictStr] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = {
+                k: (v if v is not None or k in ("jurisdictions", "determinations", "expect") else "unknown")
+                for k, v in data.items()
+            }
+            for key in ("determinations", "expect"):
+                if data.get(key) is None and key in data:
+                    data[key] = [] if key == "determinations" else {}
+        return data
+
+    @field_validator("combined_with", mode="before")
+    @classmethod
+    def _items(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"kind": v} if isinstance(v, str) and v != "unknown" else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Product:
+        for path, message in contradictions(self):
+            raise Contradiction(path, message)
+        return self
+
+
+
+class Contradiction(ValueError):
+    """Two facts of a product contradict each other. ``path`` names the field to fix."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def contradictions(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Facts that cannot all be true. Yields (path of the field to fix, message)."""
+    m, u = p.material, p.use
+    if m.donor_relation != "unknown" and m.origin in ("autologous", "xenogeneic"):
+        yield (
+            ("material", "donor_relation"),
+            f"donor_relation applies to allogeneic (human donor) material, but origin is {m.origin}",
+        )
+    if p.vector != "unknown" and p.genetic_modification == "none":
+        yield (("vector",), f"vector {p.vector} given, but genetic_modification is none")
+    if p.genetic_modification == "none" and isinstance(p.processing, list) and "genetic_modification" in p.processing:
+        yield (
+            ("processing",),
+            "processing includes genetic_modification, but genetic_modification is none",
+        )
+    if p.genetic_modification == "ex_vivo" and m.form == "nucleic_acid_only":
+        yield (
+            ("genetic_modification",),
+            "ex_vivo modification is of cells outside the body, but material.form is "
+            "nucleic_acid_only (that is in_vivo gene transfer)",
+        )
+    if u.same_surgical_procedure is True and m.origin in ("allogeneic", "xenogeneic"):
+        yield (
+            ("use", "same_surgical_procedure"),
+            "a same-surgical-procedure use removes and re-implants cells or tissue in one "
+            f"individual, but origin is {m.origin}",
+        )
+    if u.intimate_partner is True and u.reproductive is False:
+        yield (("use", "intimate_partner"), "intimate_partner transfer is a reproductive use, but reproductive is false")
+    if m.viable is True and m.form in ("secreted_or_extracted", "nucleic_acid_only"):
+        yield (("material", "viable"), f"a {m.form} product contains no living cells, but viable is true")
+    for field_name, values in (("processing", p.processing), ("use.functions", u.functions)):
+        if isinstance(values, list):
+            seen: set[str] = set()
+            for index, term in enumerate(values):
+                if term in seen and term != "unknown":
+                    yield ((*field_name.split("."), index), f"{term} is listed twice")
+                seen.add(term)
+    fact_seen: set[str] = set()
+    for index, det in enumerate(p.determinations):
+        if det.fact in fact_seen:
+            yield (("determinations", index, "fact"), f"two determinations for {det.fact}")
+        fact_seen.add(det.fact)
+
+
+def input_fields() -> list[tuple[str, str, tuple[Any, ...] | None]]:
+    """Every product field that is a fact: (dotted path, type, enum values).
+
+    Types: ``bool`` (true/false/unknown), ``enum``, ``list`` (of text terms), ``text``, ``date``.
+    ``format``, ``name``, ``jurisdictions``, ``determinations`` and ``expect`` are not facts.
+    """
+    out: list[tuple[str, str, tuple[Any, ...] | None]] = []
+
+    def kind_of(annotation: Any) -> tuple[str, tuple[Any, ...] | None]:
+        args = typing.get_args(annotation)
+        if annotation is _dt.date or _dt.date in args:
+            return "date", None
+        literals = [a for a in args if typing.get_origin(a) is Literal] or (
+            [annotation] if typing.get_origin(annotation) is Literal else []
+        )
+        values = tuple(v for lit in literals for v in typing.get_args(lit) if v != "unknown")
+        if any(typing.get_origin(a) is list for a in args):
+            return "list", None
+        if StrictBool in args or annotation is StrictBool:
+            return "bool", (True, False)
+        if values:
+            return "enum", values
+        return "text", None
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            path = f"{prefix}{name}"
+            if path in ("format", "name", "jurisdictions", "determinations", "expect"):
+                continue
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, path + ".")
+                continue
+            kind, values = kind_of(annotation)
+            out.append((path, kind, values))
+
+    walk(Product, "")
+    return out
+
+
+def defaulted_fields(product: Product) -> list[tuple[str, Any, str]]:
+    """Fields the product left out whose default is a value, not ``unknown`` (assumptions)."""
+    out: list[tuple[str, Any, str]] = []
+
+    def walk(model: BaseModel, prefix: str) -> None:
+        for name, field in type(model).model_fields.items():
+            value = getattr(model, name)
+            if isinstance(value, BaseModel):
+                walk(value, f"{prefix}{name}.")
+                continue
+            if name in model.model_fields_set or not isinstance(field.default, str):
+                continue
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            if field.default != "unknown" and "when_omitted" in extra:
+                out.append((f"{prefix}{name}", field.default, str(extra["when_omitted"])))
+
+    walk(product, "")
+    return out

@@ -1,0 +1,130 @@
+"""The questions that would decide an undetermined jurisdiction.
+
+Starting from the pathway fact, look at every rule that could still set it (its condition is
+unknown, not false). Each unknown test in that condition is a reason the pathway is open: a
+test on an input fact becomes a question; a test on a derived fact sends the search on to the
+rules that could set that fact to the wanted value; a test on a vocabulary projection asks for
+the product fields it is computed from (or, when those are known but the vocabulary cannot
+classify them, for an expert determination of the derived fact). Questions are ordered by how
+many open rules each one bears on, then by the order of the facts in the rule base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .assessment import CitationOut, Question
+from .rulebase.conditions import UNKNOWN, ListValue, eval_leaf, evaluate, leaves, nnf
+from .rulebase.model import Citation, Rule, RuleBase, decision_order, effective_condition
+
+Lookup = Callable[[str], Any]
+
+
+def cite(c: Citation) -> CitationOut:
+    return CitationOut(ref=c.ref, url=c.url, title=c.title, original_title=c.original_title, basis=c.basis)
+
+
+@dataclass
+class _Need:
+    rules: list[Rule] = field(default_factory=list)
+    determination: bool = False
+
+
+def _unknown(value: Any) -> bool:
+    return value is UNKNOWN or (isinstance(value, ListValue) and value.open)
+
+
+class QuestionFinder:
+    def __init__(self, rulebase: RuleBase, active: tuple[Rule, ...], lookup: Lookup) -> None:
+        self.rb = rulebase
+        self.active = active
+        self.lookup = lookup
+        self.cases = decision_order(active)
+        self.needs: dict[str, _Need] = {}
+        self.seen: set[tuple[str, tuple[Any, ...]]] = set()
+
+    def condition_of(self, rule: Rule) -> Any:
+        if rule.decision:
+            earlier = [c for c in self.cases[rule.decision] if (c.case or 0) < (rule.case or 0)]
+            return effective_condition(rule, earlier)
+        return rule.when
+
+    def need(self, fact: str, rule: Rule, determination: bool = False) -> None:
+        entry = self.needs.setdefault(fact, _Need())
+        if rule not in entry.rules:
+            entry.rules.append(rule)
+        entry.determination = entry.determination or determination
+
+    def visit(self, fact: str, wanted: tuple[Any, ...]) -> None:
+        key = (fact, wanted)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        for rule in self.active:
+            if rule.kind != "derive" or rule.fact != fact or rule.value not in wanted:
+                continue
+            cond = nnf(self.condition_of(rule), self.rb.domain)
+            if evaluate(cond, self.lookup) is not None:
+                continue  # already decided (false), nothing to ask
+            for leaf in leaves(cond):
+                if eval_leaf(leaf, self.lookup(leaf.fact)) is not None:
+                    continue
+                definition = self.rb.facts[leaf.fact]
+                if definition.origin == "derived":
+                    values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+                    if leaf.op in ("ne", "not_in"):
+                        values = tuple(v for v in definition.values or () if v not in values)
+                    self.visit(leaf.fact, values)
+                elif definition.origin == "projection":
+                    open_inputs = [d for d in definition.depends_on if _unknown(self.lookup(d))]
+                    for dep in open_inputs:
+                        self.need(dep, rule)
+                    if not open_inputs:
+                        # the vocabulary cannot classify what the product says: an expert must
+                        self.need(fact, rule, determination=True)
+                else:
+                    self.need(leaf.fact, rule)
+
+    def questions(self, target: str) -> list[Question]:
+        definition = self.rb.facts[target]
+        self.visit(target, tuple(definition.values or ()))
+        order = {name: i for i, name in enumerate(self.rb.facts)}
+        ranked = sorted(self.needs.items(), key=lambda kv: (-len(kv[1].rules), order.get(kv[0], 0)))
+        out = []
+        for fact, need in ranked:
+            fdef = self.rb.facts[fact]
+            first = need.rules[0]
+            citations: list[CitationOut] = []
+            for rule in need.rules:
+                for c in rule.citations:
+                    co = cite(c)
+                    if co not in citations:
+                        citations.append(co)
+            note = None
+            if fdef.when_unknown:
+                note = fdef.when_unknown[0]
+                for c in fdef.when_unknown[1]:
+                    co = cite(c)
+                    if co not in citations:
+                        citations.append(co)
+            if need.determination:
+                text = fdef.question or f"What is {fact}?"
+                text += " (the vocabulary cannot decide it from the product's facts: record an expert determination)"
+            else:
+                text = fdef.question or f"What is {fact}?"
+            answers = list(fdef.values) if fdef.values is not None and fdef.type != "list" else []
+            out.append(
+                Question(
+                    fact=fact,
+                    question=text,
+                    why=f"decides: {first.title.rstrip('.')} ({first.id})"
+                    + (f" and {len(need.rules) - 1} more rule(s)" if len(need.rules) > 1 else ""),
+                    answers=answers,
+                    rules=[r.id for r in need.rules],
+                    citations=citations,
+                    note=note,
+                )
+            )
+        return out

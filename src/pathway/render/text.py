@@ -1,0 +1,96 @@
+"""Text output for people: per jurisdiction the pathway, why, obligations, options, questions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import click
+
+from ..assessment import Assessment, CitationOut, JurisdictionResult
+
+
+class Style:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+
+    def __init__(self, color: bool | None = None) -> None:
+        if color is None:
+            color = False
+        self.color = color and not os.environ.get("NO_COLOR")
+
+    def __call__(self, text: str, **kw: object) -> str:
+        return click.style(text, **kw) if self.color else text  # type: ignore[arg-type]
+
+
+def _refs(citations: Sequence[CitationOut], limit: int = 2) -> str:
+    shown = [c.ref for c in citations[:limit]]
+    if len(citations) > limit:
+        shown.append("...")
+    return f"[{'; '.join(shown)}]" if shown else ""
+
+
+def _value(value: object) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def jurisdiction(code: str, result: JurisdictionResult, style: Style, explain: bool = False) -> list[str]:
+    lines = [style(f"{code.upper()}  {result.name}", bold=True)]
+    if result.status == "determined":
+        lines.append(f"  pathway: {style(result.pathway or '', bold=True)}  {result.title}")
+        extra = []
+        if result.classification:
+            extra.append(f"classification: {result.classification} ({result.classification_title})")
+        premarket = {True: "yes", False: "no", None: "depends (see notes)"}[result.premarket_review]
+        extra.append(f"premarket review: {premarket}")
+        lines.append("  " + " · ".join(extra))
+    else:
+        lines.append(f"  pathway: {style('undetermined', fg='yellow', bold=True)}  (answer the questions below)")
+    if result.findings:
+        lines.append("  why:")
+        shown: set[str] = set()
+        for f in result.findings:
+            if f.fact in shown and not explain:
+                continue
+            shown.add(f.fact)
+            tag = " (expert determination)" if f.source == "determination" else ""
+            lines.append(f"    - {f.fact} = {_value(f.value)}: {f.title}{tag} {_refs(f.citations)}")
+            if explain:
+                for reason in f.because:
+                    lines.append(f"        because {reason}")
+    if result.obligations:
+        lines.append("  obligations:")
+        for o in result.obligations:
+            lines.append(f"    - {o.title} ({o.when}) {_refs(o.citations)}")
+    if result.options:
+        lines.append("  options:")
+        for o in result.options:
+            lines.append(f"    - {o.title}: eligible {o.eligible} {_refs(o.citations)}")
+    if result.questions:
+        lines.append("  questions:")
+        for i, q in enumerate(result.questions, 1):
+            answers = f" [{', '.join(_value(a) for a in q.answers)}]" if q.answers else ""
+            lines.append(f"    {i}. {q.question}{answers}")
+            lines.append(f"       ({q.fact}; {q.why})")
+            if q.note:
+                lines.append(f"       note: {q.note}")
+    if result.notes:
+        lines.append("  notes:")
+        for n in result.notes:
+            lines.append(f"    - {n.text} {_refs(n.citations)}".rstrip())
+    return lines
+
+
+def render(assessments: Sequence[Assessment], color: bool = False, explain: bool = False) -> str:
+    style = Style(color)
+    blocks = []
+    for a in assessments:
+        lines = [
+            style(a.product.name, bold=True),
+            f"  file: {a.product.file} · as of {a.as_of.isoformat()} · rule base {a.rulebase.version}",
+            "",
+        ]
+        for code, result in a.jurisdictions.items():
+            lines.extend(jurisdiction(code, result, style, explain))
+            lines.append("")
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)

@@ -1,0 +1,276 @@
+"""The loaded, validated rule base: plain frozen objects the engine, oracle and reports share."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from collections.abc import Iterable
+
+from .conditions import TRUE, All, Condition, Not
+
+Basis = Literal["primary", "secondary", "unverified"]
+RuleKind = Literal["derive", "obligation", "option", "note"]
+FactType = Literal["bool", "enum", "term", "list", "date", "text"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    ref: str
+    url: str
+    title: str | None = None
+    basis: Basis = "primary"
+    note: str | None = None
+    original_title: str | None = None
+
+
+@dataclass(frozen=True)
+class Effective:
+    start: _dt.date
+    end: _dt.date | None = None  # last day in force (inclusive)
+
+    def covers(self, day: _dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat() if self.end else 'today'}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something was defined: for messages and for `pathway rules show`."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class FactDef:
+    name: str
+    type: FactType
+    origin: Literal["input", "projection", "derived"]
+    values: tuple[Any, ...] | None = None  # finite domain (items, for lists)
+    vocabulary: str | None = None
+    title: str | None = None
+    question: str | None = None
+    help: str | None = None
+    jurisdiction: str | None = None
+    on_conflict: Literal["error", "contradiction"] = "error"
+    conflict_message: str | None = None
+    depends_on: tuple[str, ...] = ()  # projections: the input facts their value comes from
+    when_unknown: tuple[str, tuple[Citation, ...]] | None = None  # the regulator's default
+    source: Source | None = None
+
+    @property
+    def is_list(self) -> bool:
+        return self.type == "list"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: a condition and what follows when it is definitely true.
+
+    ``kind`` says what follows: ``derive`` sets ``fact`` to ``value``; ``obligation``, ``option``
+    and ``note`` add an item to the jurisdiction's report. A case of a decision list is a derive
+    rule with ``decision`` set: it applies only when every earlier case is known not to.
+    """
+
+    id: str
+    title: str
+    kind: RuleKind
+    jurisdiction: str
+    when: Condition
+    citations: tuple[Citation, ...]
+    effective: Effective
+    source: Source
+    index: int  # position in the rule base (report order)
+    fact: str | None = None
+    value: Any = None
+    description: str | None = None
+    law: str | None = None
+    supersedes: str | None = None
+    decision: str | None = None
+    case: int | None = None
+    timing: str | None = None
+    eligible_when: Condition | None = None
+    extras: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An ordered list of cases for one fact: the first case whose condition holds decides."""
+
+    id: str
+    title: str
+    fact: str
+    jurisdiction: str
+    cases: tuple[str, ...]  # rule ids, in order
+    source: Source
+
+
+@dataclass(frozen=True)
+class Pathway:
+    id: str
+    title: str
+    premarket_review: bool | None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Classification:
+    id: str
+    title: str
+    premarket_review: bool | None = None
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    code: str
+    name: str
+    authority: str
+    pathway_fact: str
+    classification_fact: str | None
+    pathways: dict[str, Pathway]
+    classifications: dict[str, Classification]
+    source: Source
+    original_name: str | None = None
+
+
+@dataclass(frozen=True)
+class AttributeDef:
+    name: str
+    type: Literal["bool", "enum", "terms"]
+    values: tuple[Any, ...] | None
+    vocabulary: str | None = None  # for type terms
+    refine_by: str | None = None
+    member_of: str | None = None  # a list fact; the item's membership in it is the value
+    default: Any = None
+    title: str | None = None
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    description: str | None
+    attributes: dict[str, Any] = field(hash=False, compare=False)
+    citations: dict[str, tuple[Citation, ...]] = field(default_factory=dict, hash=False, compare=False)
+    notes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    fields: tuple[str, ...]  # product fields whose values are terms of this vocabulary
+    description: str | None
+    attributes: dict[str, AttributeDef]
+    terms: dict[str, Term]
+    aliases: dict[str, str]  # alias -> term
+    source: Source
+
+    def resolve(self, word: str) -> str | None:
+        """The term ``word`` names (a term or an alias), or None."""
+        key = word.strip().lower().replace("-", "_").replace(" ", "_")
+        if key in self.terms:
+            return key
+        return self.aliases.get(key)
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    name: str
+    version: str
+    sha256: str
+    root: str
+    jurisdictions: dict[str, Jurisdiction]
+    facts: dict[str, FactDef]
+    vocabularies: dict[str, Vocabulary]
+    rules: tuple[Rule, ...]
+    decisions: dict[str, Decision]
+    citations: dict[str, Citation]
+    files: tuple[str, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def rules_for(self, jurisdiction: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.jurisdiction in (jurisdiction, "common"))
+
+    def active_rules(self, jurisdiction: str, as_of: _dt.date) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules_for(jurisdiction) if r.effective.covers(as_of))
+
+    def domain(self, fact: str) -> tuple[Any, ...] | None:
+        definition = self.facts.get(fact)
+        return definition.values if definition else None
+
+    def vocabulary_for(self, product_field: str) -> Vocabulary | None:
+        for vocab in self.vocabularies.values():
+            if product_field in vocab.fields:
+                return vocab
+        return None
+
+    def report_order(self, jurisdiction: str) -> dict[str, int]:
+        """Derived facts in reasoning order: from the pathway decision, dependencies first."""
+        key = f"_order_{jurisdiction}"
+        cached = self.__dict__.get(key)
+        if cached is not None:
+            return cached
+        from .conditions import leaves
+
+        rules = self.rules_for(jurisdiction)
+        order: dict[str, int] = {}
+        visiting: set[str] = set()
+
+        def visit(fact: str) -> None:
+            if fact in order or fact in visiting:
+                return
+            visiting.add(fact)
+            for rule in rules:
+                if rule.fact == fact:
+                    for leaf in leaves(rule.when):
+                        if self.facts[leaf.fact].origin == "derived":
+                            visit(leaf.fact)
+            visiting.discard(fact)
+            order[fact] = len(order)
+
+        jur = self.jurisdictions.get(jurisdiction)
+        roots = [jur.pathway_fact, jur.classification_fact] if jur else []
+        for fact in [*roots, *(r.fact for r in rules if r.fact)]:
+            if fact:
+                visit(fact)
+        object.__setattr__(self, key, order)
+        return order
+
+    def pathway_ids(self) -> dict[str, str]:
+        return {p: j for j, jur in self.jurisdictions.items() for p in jur.pathways}
+
+
+ALWAYS: Condition = TRUE
+
+
+def effective_condition(rule: Rule, earlier: Iterable[Rule]) -> Condition:
+    """A decision case holds when its own condition holds and every earlier case is false."""
+    negations = tuple(Not(case.when) for case in earlier)
+    if not negations:
+        return rule.when
+    return All((*negations, rule.when))
+
+
+def decision_order(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
+    """Active cases of each decision, in order."""
+    out: dict[str, list[Rule]] = {}
+    for rule in rules:
+        if rule.decision:
+            out.setdefault(rule.decision, []).append(rule)
+    for cases in out.values():
+        cases.sort(key=lambda r: r.case or 0)
+    return out

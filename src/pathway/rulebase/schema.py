@@ -1,0 +1,192 @@
+"""The shape of each rule-base file (pydantic). The loader adds the checks that need the whole base.
+
+Files are told apart by their ``kind``: ``rulebase`` (one, at the root), ``jurisdiction``,
+``facts``, ``vocabulary``, ``citations`` and ``rules``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+FACT_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class CitationEntry(_Spec):
+    url: StrictStr = Field(pattern=r"^https?://\S+$")
+    title: StrictStr | None = None
+    original_title: StrictStr | None = Field(
+        default=None, description="the instrument's title in its own language (Japanese, Chinese...)"
+    )
+    basis: Literal["primary", "secondary", "unverified"] = Field(
+        description="primary: checked against the legal text; secondary: against a secondary "
+        "source only; unverified: not checked (never decides a lighter pathway)"
+    )
+    note: StrictStr | None = None
+
+
+class CitationSpec(CitationEntry):
+    ref: StrictStr
+
+
+CitationRef = StrictStr | CitationSpec
+
+
+class EffectiveSpec(_Spec):
+    start: _dt.date = Field(alias="from")
+    end: _dt.date | None = Field(default=None, alias="to", description="last day in force")
+
+
+class RuleSpec(_Spec):
+    id: StrictStr = Field(pattern=ID_PATTERN)
+    title: StrictStr = Field(min_length=3)
+    kind: Literal["derive", "obligation", "option", "note"] = "derive"
+    when: Any = None
+    then: dict[StrictStr, StrictBool | StrictStr] | None = None
+    citations: list[CitationRef] | None = None
+    effective: EffectiveSpec | None = None
+    description: StrictStr | None = None
+    law: StrictStr | None = Field(default=None, description="an excerpt of the legal text")
+    supersedes: StrictStr | None = None
+    timing: StrictStr | None = Field(default=None, description="obligations: when it applies")
+    eligible_when: Any = Field(default=None, description="options: when the product is eligible")
+
+
+class CaseSpec(_Spec):
+    id: StrictStr = Field(pattern=ID_PATTERN)
+    title: StrictStr = Field(min_length=3)
+    when: Any = None
+    value: StrictBool | StrictStr
+    citations: list[CitationRef] | None = None
+    effective: EffectiveSpec | None = None
+    description: StrictStr | None = None
+    law: StrictStr | None = None
+    supersedes: StrictStr | None = None
+
+
+class DecisionSpec(_Spec):
+    id: StrictStr = Field(pattern=ID_PATTERN)
+    title: StrictStr = Field(min_length=3)
+    decide: StrictStr = Field(pattern=FACT_PATTERN)
+    first_match: list[CaseSpec] = Field(min_length=1)
+    citations: list[CitationRef] | None = None
+    effective: EffectiveSpec | None = None
+    description: StrictStr | None = None
+
+
+class LawSpec(_Spec):
+    title: StrictStr
+    url: StrictStr = Field(pattern=r"^https?://\S+$")
+    excerpt: StrictStr | None = None
+
+
+class RulesFile(_Spec):
+    kind: Literal["rules"]
+    title: StrictStr
+    law: LawSpec | None = None
+    effective: EffectiveSpec | None = Field(default=None, description="default for the rules below")
+    rules: list[dict[StrictStr, Any]] = Field(min_length=1)
+
+
+class WhenUnknownSpec(_Spec):
+    note: StrictStr = Field(description="what the regulator does while this fact is unknown")
+    citations: list[CitationRef] = Field(min_length=1)
+
+
+class FactSpec(_Spec):
+    type: Literal["bool", "enum", "term", "list", "date", "text"] | None = None
+    values: list[StrictBool | StrictStr] | None = None
+    title: StrictStr | None = None
+    question: StrictStr | None = None
+    help: StrictStr | None = None
+    on_conflict: Literal["error", "contradiction"] = "error"
+    conflict_message: StrictStr | None = None
+    when_unknown: WhenUnknownSpec | None = None
+
+
+class FactsFile(_Spec):
+    kind: Literal["facts"]
+    scope: Literal["input", "derived"] = "derived"
+    facts: dict[StrictStr, FactSpec]
+
+
+class AttributeSpec(_Spec):
+    type: Literal["bool", "enum", "terms"]
+    values: list[StrictStr] | None = None
+    vocabulary: StrictStr | None = None
+    refine_by: StrictStr | None = Field(
+        default=None, description="a product field whose term may refine a term's value"
+    )
+    member_of: StrictStr | None = Field(
+        default=None, description="a list fact; each item's value is whether it is in that list"
+    )
+    default: StrictBool | StrictStr | list[StrictStr] | None = None
+    title: StrictStr | None = None
+    citations: list[CitationRef] | None = None
+
+
+class VocabularyFile(_Spec):
+    kind: Literal["vocabulary"]
+    name: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    applies_to: list[StrictStr] = Field(min_length=1)
+    description: StrictStr | None = None
+    attributes: dict[StrictStr, AttributeSpec] = {}
+    terms: dict[StrictStr, dict[StrictStr, Any]] = Field(min_length=1)
+
+
+TERM_KEYS = ("label", "aliases", "description", "citations", "notes")
+
+
+class PathwaySpec(_Spec):
+    title: StrictStr
+    premarket_review: StrictBool | None
+    description: StrictStr | None = None
+
+
+class ClassificationSpec(_Spec):
+    title: StrictStr
+    premarket_review: StrictBool | None = Field(
+        default=None, description="when the pathway leaves premarket review open (null), this decides it"
+    )
+
+
+class JurisdictionFile(_Spec):
+    kind: Literal["jurisdiction"]
+    code: StrictStr = Field(pattern=r"^[a-z]{2}$")
+    name: StrictStr
+    original_name: StrictStr | None = None
+    authority: StrictStr
+    pathway_fact: StrictStr
+    classification_fact: StrictStr | None = None
+    pathways: dict[StrictStr, PathwaySpec] = Field(min_length=1)
+    classifications: dict[StrictStr, ClassificationSpec] = {}
+
+
+class CitationsFile(_Spec):
+    kind: Literal["citations"]
+    citations: dict[StrictStr, CitationEntry] = Field(min_length=1)
+
+
+class RulebaseFile(_Spec):
+    kind: Literal["rulebase"]
+    name: StrictStr
+    version: StrictStr = Field(pattern=r"^\d{4}\.\d{1,2}\.\d+$")
+    jurisdictions: list[StrictStr] = Field(min_length=1)
+    description: StrictStr | None = None
+
+
+FILE_KINDS: dict[str, type[_Spec]] = {
+    "rules": RulesFile,
+    "facts": FactsFile,
+    "vocabulary": VocabularyFile,
+    "jurisdiction": JurisdictionFile,
+    "citations": CitationsFile,
+    "rulebase": RulebaseFile,
+}
