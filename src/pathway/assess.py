@@ -253,7 +253,7 @@ class Assessor:
             notes=notes,
         )
 
-    def _locate(self, exc: ContradictionError, loaded: LoadedProduct, active: tuple[Rule, ...]) -> InputError:
+    def _locate(self, exc: ContradictionError, loaded: LoadedProduct, active: tuple[Rule, ...]) -> ContradictionError:
         """Point a contradiction found by the rules at the product line it comes from."""
         rb = self.rulebase
         inputs: list[str] = []
@@ -271,7 +271,7 @@ class Assessor:
             if line is not None:
                 field = name
                 break
-        return InputError(
+        return ContradictionError(
             f"contradictory facts: {exc.message}" + (f" (facts involved: {', '.join(inputs)})" if inputs else ""),
             file=loaded.file,
             line=line,

@@ -92,7 +92,8 @@ class Engine:
             compiled = self._compiled.get(key)
             if compiled is None:
                 compiled = self._compile(jurisdiction, active)
-                self._host.register_rulesets({compiled.name: copy.deepcopy(compiled.definition)})
+                if compiled.definition:  # durable_rules crashes on a ruleset without rules
+                    self._host.register_rulesets({compiled.name: copy.deepcopy(compiled.definition)})
                 self._compiled[key] = compiled
         return compiled, by_id
 
@@ -237,6 +238,9 @@ class Engine:
         compiled, _ = self._ruleset(jurisdiction, as_of)
         message = self.engine_fact(compiled, facts)
         recorder = Recorder(self.rulebase, jurisdiction)
+        if not compiled.definition:  # no rule in force on that day: nothing can fire
+            recorder.determine(determinations)
+            return recorder.result()
         with self._lock:
             sid = f"e{next(self._sids)}"
             self._recorders[sid] = recorder

@@ -57,17 +57,29 @@ class QuestionFinder:
             entry.rules.append(rule)
         entry.determination = entry.determination or determination
 
-    def visit(self, fact: str, wanted: tuple[Any, ...]) -> None:
+    def open_rules(self, fact: str) -> list[tuple[Rule, Any]]:
+        """Rules that could still set ``fact`` (their condition is unknown), with that condition."""
+        out = []
+        for rule in self.active:
+            if rule.kind == "derive" and rule.fact == fact:
+                cond = nnf(self.condition_of(rule), self.rb.domain)
+                if evaluate(cond, self.lookup) is None:
+                    out.append((rule, cond))
+        return out
+
+    def visit(self, fact: str, wanted: tuple[Any, ...], asked_by: Rule | None = None) -> None:
         key = (fact, wanted)
         if key in self.seen:
             return
         self.seen.add(key)
-        for rule in self.active:
-            if rule.kind != "derive" or rule.fact != fact or rule.value not in wanted:
+        candidates = self.open_rules(fact)
+        if not candidates and asked_by is not None:
+            # no rule can settle this fact from what the product could say: an expert must
+            self.need(fact, asked_by, determination=True)
+            return
+        for rule, cond in candidates:
+            if rule.value not in wanted:
                 continue
-            cond = nnf(self.condition_of(rule), self.rb.domain)
-            if evaluate(cond, self.lookup) is not None:
-                continue  # already decided (false), nothing to ask
             for leaf in leaves(cond):
                 if eval_leaf(leaf, self.lookup(leaf.fact)) is not None:
                     continue
@@ -76,14 +88,15 @@ class QuestionFinder:
                     values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
                     if leaf.op in ("ne", "not_in"):
                         values = tuple(v for v in definition.values or () if v not in values)
-                    self.visit(leaf.fact, values)
+                    self.visit(leaf.fact, values, rule)
                 elif definition.origin == "projection":
                     open_inputs = [d for d in definition.depends_on if _unknown(self.lookup(d))]
                     for dep in open_inputs:
                         self.need(dep, rule)
                     if not open_inputs:
                         # the vocabulary cannot classify what the product says: an expert must
-                        self.need(fact, rule, determination=True)
+                        self.need(fact if self.rb.facts[fact].origin == "derived" else leaf.fact, rule,
+                                  determination=True)
                 else:
                     self.need(leaf.fact, rule)
 

@@ -20,8 +20,8 @@ from .errors import InputError
 from .yamlio import Document, Path_, dotted
 
 _EXPECT_WORDS = {
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
+    "bool_type": "true|false",
+    "bool_parsing": "true|false",
     "string_type": "a text string",
     "int_type": "an integer",
     "float_type": "a number",
@@ -108,7 +108,7 @@ def _expected(err: dict[str, Any]) -> list[str]:
         text = (err.get("ctx") or {}).get("expected", "")
         return [a or b for a, b in re.findall(r"'([^']*)'|\b(\d+)\b", text)]
     if kind in _EXPECT_WORDS:
-        return [_EXPECT_WORDS[kind]]
+        return _EXPECT_WORDS[kind].split("|")
     return []
 
 
@@ -176,7 +176,7 @@ def to_input_error(
             hint = suggest(given, expected)
             if hint:
                 message += f" (did you mean {hint!r}?)"
-            elif given.lower() in ("yes", "no", "on", "off", "y", "n") and "true or false" in expected:
+            elif given.lower() in ("yes", "no", "on", "off", "y", "n") and "true" in expected:
                 message += " (YAML 1.2: write true or false)"
     else:
         message = first["msg"]

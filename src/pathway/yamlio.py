@@ -69,7 +69,7 @@ class Document:
             if key and probe in self.value_locations:
                 return self.value_locations[probe]
             if not probe:
-                return (None, None)
+                return (1, 1) if self.data is not None else (None, None)
             probe = probe[:-1]
             key = True
 

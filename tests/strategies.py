@@ -1,0 +1,253 @@
+"""Hypothesis strategies: valid product descriptions drawn from the whole contract.
+
+Every field is omitted, ``unknown`` or a valid value (vocabulary terms come from the shipped rule
+base), combinations the contract calls contradictory are never drawn, and known values are
+favoured so that most products reach a pathway.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+import pathway
+from pathway.product import (
+    Action,
+    Efficacy,
+    Form,
+    GeneticModification,
+    IntendedUse,
+    Origin,
+    Safety,
+    Sponsor,
+    Stage,
+    Vector,
+)
+
+import typing
+
+OMIT = object()
+
+RULEBASE = pathway.load_rulebase()
+
+
+def values(literal: Any) -> list[Any]:
+    return list(typing.get_args(literal))
+
+
+def maybe(strategy: st.SearchStrategy[Any], known: int = 6) -> st.SearchStrategy[Any]:
+    """Mostly a known value; sometimes ``unknown``; sometimes omitted."""
+    return st.one_of(*[strategy] * known, st.just("unknown"), st.just(OMIT))
+
+
+def tri(known: int = 6) -> st.SearchStrategy[Any]:
+    return maybe(st.booleans(), known)
+
+
+def terms(field: str) -> list[str]:
+    vocab = RULEBASE.vocabulary_for(field)
+    assert vocab is not None
+    return list(vocab.terms)
+
+
+def term_list(field: str, max_size: int = 4) -> st.SearchStrategy[Any]:
+    items = st.lists(st.sampled_from(terms(field)), max_size=max_size, unique=True)
+    open_list = items.map(lambda xs: [*xs, "unknown"])
+    return st.one_of(items, items, items, open_list, st.just("unknown"), st.just(OMIT))
+
+
+def combined_item() -> st.SearchStrategy[Any]:
+    kinds = st.sampled_from(terms("combined_with"))
+    mapping = st.fixed_dictionaries(
+        {"kind": kinds},
+        optional={"integral": st.sampled_from([True, False, "unknown"]),
+                  "new_safety_concern": st.sampled_from([True, False, "unknown"])},
+    )
+    return st.one_of(kinds, kinds, mapping)
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in data.items():
+        if value is OMIT:
+            continue
+        if isinstance(value, dict):
+            value = _clean(value)
+            if not value:
+                continue
+        out[key] = value
+    return out
+
+
+@st.composite
+def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any]:
+    """Anything the contract allows."""
+    origin = draw(maybe(st.sampled_from(values(Origin))))
+    relation: Any = OMIT
+    if origin in ("allogeneic", "unknown", OMIT):
+        relation = draw(maybe(st.sampled_from(["first_degree", "second_degree", "unrelated"])))
+    gm = draw(maybe(st.sampled_from(values(GeneticModification)), known=8))
+    form = draw(maybe(st.sampled_from(values(Form)), known=8))
+    if gm == "ex_vivo" and form == "nucleic_acid_only":
+        form = "cells"
+    vector: Any = OMIT
+    if gm not in ("none",):
+        vector = draw(maybe(st.sampled_from(values(Vector)), known=3))
+    processing = draw(term_list("processing"))
+    if gm == "none" and isinstance(processing, list) and "genetic_modification" in processing:
+        processing = [p for p in processing if p != "genetic_modification"]
+    viable = draw(tri())
+    if viable is True and form in ("secreted_or_extracted", "nucleic_acid_only"):
+        viable = False
+    same_surgery = draw(tri())
+    if same_surgery is True and origin in ("allogeneic", "xenogeneic"):
+        same_surgery = False
+    reproductive = draw(tri())
+    intimate = draw(tri(known=3))
+    if intimate is True and reproductive is False:
+        intimate = False
+    product = {
+        "format": 1,
+        "name": "generated product",
+        "sponsor": draw(maybe(st.sampled_from(values(Sponsor)))),
+        "material": {
+            "form": form,
+            "origin": origin,
+            "donor_relation": relation,
+            "source": draw(maybe(st.sampled_from(terms("material.source")), known=8)),
+            "cell_type": draw(maybe(st.sampled_from(terms("material.cell_type")), known=8)),
+            "viable": viable,
+        },
+        "processing": processing,
+        "genetic_modification": gm,
+        "vector": vector,
+        "combined_with": draw(st.one_of(
+            st.lists(combined_item(), max_size=3), st.lists(combined_item(), max_size=3),
+            st.just([]), st.just("unknown"), st.just(OMIT))),
+        "use": {
+            "indication": draw(maybe(st.just("some disease"), known=2)),
+            "serious_condition": draw(tri()),
+            "homologous": draw(tri(known=2)),
+            "systemic_effect": draw(tri()),
+            "metabolic_dependence": draw(tri()),
+            "reproductive": reproductive,
+            "action": draw(maybe(st.sampled_from(values(Action)))),
+            "infectious_disease_vaccine": draw(tri()),
+            "same_surgical_procedure": same_surgery,
+            "functions": draw(term_list("use.functions", max_size=3)),
+            "intended_use": draw(st.one_of(*[st.just(OMIT)] * 4, st.sampled_from([*values(IntendedUse), "unknown"]))),
+            "intimate_partner": intimate,
+        },
+        "context": {
+            "stage": draw(maybe(st.sampled_from(values(Stage)))),
+            "evidence": {
+                "efficacy": draw(maybe(st.sampled_from(values(Efficacy)))),
+                "safety": draw(maybe(st.sampled_from(values(Safety)))),
+                "heterogeneous": draw(tri()),
+                "preliminary_clinical": draw(tri()),
+            },
+            "foreign_party": draw(tri(known=2)),
+        },
+    }
+    # a function list and a contrary declaration would be refused as contradictory: keep one
+    if product["use"]["homologous"] in (True, False) and draw(st.booleans()):
+        product["use"]["functions"] = OMIT
+    if determinations and draw(st.integers(0, 9)) == 0:
+        derived = [f for f in RULEBASE.facts.values() if f.origin == "derived" and f.type == "bool"]
+        fact = draw(st.sampled_from(derived))
+        product["determinations"] = [
+            {"fact": fact.name, "value": draw(st.booleans()), "reason": "generated expert call"}
+        ]
+    return _clean(product)
+
+
+MINIMAL_STEPS = ["rinsing", "cleansing", "washing", "sizing", "shaping", "cutting", "cryopreservation",
+                 "freezing", "refrigerated_storage", "concentration", "cell_selection", "dehydration"]
+
+
+@st.composite
+def hctp_products(draw: st.DrawFn) -> dict[str, Any]:
+    """Human cells or tissue for a human recipient: the part of the space where 361 and 351 meet."""
+    data = draw(wide_products(determinations=True))
+    data.setdefault("material", {})
+    data.setdefault("use", {})
+    data["material"]["form"] = draw(st.sampled_from(["cells", "tissue", "cells", "tissue", "gametes_or_embryo"]))
+    origin = draw(st.sampled_from(["autologous", "allogeneic", "allogeneic"]))
+    data["material"]["origin"] = origin
+    if origin == "autologous":
+        data["material"].pop("donor_relation", None)
+    else:
+        data["material"]["donor_relation"] = draw(maybe(st.sampled_from(["first_degree", "second_degree", "unrelated"]), 8))
+        if data["use"].get("same_surgical_procedure") is True:
+            data["use"]["same_surgical_procedure"] = False
+    data["use"].pop("intended_use", None)
+    steps = st.one_of(st.sampled_from(MINIMAL_STEPS), st.sampled_from(terms("processing")))
+    processing = draw(st.lists(steps, max_size=3, unique=True))
+    if draw(st.booleans()):  # an explicit homologous use, so that 361 is reachable
+        data["use"]["homologous"] = True
+        data["use"].pop("functions", None)
+    if data.get("genetic_modification") == "none" and "genetic_modification" in processing:
+        processing.remove("genetic_modification")
+    data["processing"] = draw(st.sampled_from([processing, processing, processing, [*processing, "unknown"], "unknown"]))
+    data["combined_with"] = draw(st.sampled_from([[], [], ["preserving_agent"], ["crystalloid"], ["scaffold"], "unknown"]))
+    return _clean(data)
+
+
+@st.composite
+def products_361(draw: st.DrawFn) -> dict[str, Any]:
+    """Products that meet all four criteria: minimally manipulated structural or HPC products."""
+    kind = draw(st.sampled_from(["amnion", "bone", "cord_blood", "skin"]))
+    base: dict[str, Any] = {
+        "format": 1, "name": "361 candidate", "genetic_modification": "none",
+        "use": {"systemic_effect": False, "metabolic_dependence": False, "reproductive": False,
+                "same_surgical_procedure": False},
+        "context": {"stage": draw(st.sampled_from(["clinical_trial", "marketing"]))},
+    }
+    if kind == "cord_blood":
+        base["material"] = {"form": "cells", "origin": "allogeneic", "source": "cord_blood",
+                            "cell_type": "hematopoietic_progenitor",
+                            "donor_relation": draw(st.sampled_from(["first_degree", "second_degree"]))}
+        base["processing"] = draw(st.lists(st.sampled_from(["concentration", "cryopreservation", "cell_selection"]),
+                                           max_size=3, unique=True))
+        base["use"].update(systemic_effect=True, metabolic_dependence=True)
+        functions = ["hematopoietic_reconstitution"]
+    else:
+        source = {"amnion": "amniotic_membrane", "bone": "bone", "skin": "skin"}[kind]
+        base["material"] = {"form": "tissue", "origin": "allogeneic", "donor_relation": "unrelated",
+                            "source": source, "cell_type": "tissue"}
+        steps = {"amnion": ["cleansing", "dehydration", "sterilization"],
+                 "bone": ["grinding", "shaping", "freezing", "sterilization"],
+                 "skin": ["cutting", "cryopreservation"]}[kind]
+        base["processing"] = draw(st.lists(st.sampled_from(steps), max_size=3, unique=True))
+        functions = {"amnion": ["cover"], "bone": ["bone_void_filling"], "skin": ["cover", "barrier"]}[kind]
+    if draw(st.booleans()):
+        base["use"]["functions"] = functions
+    else:
+        base["use"]["homologous"] = True
+    base["combined_with"] = draw(st.sampled_from([[], ["preserving_agent"], ["crystalloid", "storage_agent"]]))
+    return base
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = data
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+@st.composite
+def near_361(draw: st.DrawFn) -> dict[str, Any]:
+    """A 361 product with one or two facts made unknown or changed."""
+    data = draw(products_361())
+    fields = ["processing", "combined_with", "use.homologous", "use.systemic_effect", "use.metabolic_dependence",
+              "material.donor_relation", "material.source", "material.cell_type", "use.same_surgical_procedure",
+              "use.reproductive", "genetic_modification", "context.stage"]
+    for field in draw(st.lists(st.sampled_from(fields), min_size=1, max_size=2, unique=True)):
+        _set(data, field, "unknown")
+    return data
+
+
+def products() -> st.SearchStrategy[dict[str, Any]]:
+    return st.one_of(wide_products(), hctp_products(), hctp_products(), products_361(), near_361())
