@@ -7,6 +7,7 @@ favoured so that most products reach a pathway.
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from hypothesis import strategies as st
@@ -24,8 +25,6 @@ from pathway.product import (
     Stage,
     Vector,
 )
-
-import typing
 
 OMIT = object()
 
@@ -61,8 +60,10 @@ def combined_item() -> st.SearchStrategy[Any]:
     kinds = st.sampled_from(terms("combined_with"))
     mapping = st.fixed_dictionaries(
         {"kind": kinds},
-        optional={"integral": st.sampled_from([True, False, "unknown"]),
-                  "new_safety_concern": st.sampled_from([True, False, "unknown"])},
+        optional={
+            "integral": st.sampled_from([True, False, "unknown"]),
+            "new_safety_concern": st.sampled_from([True, False, "unknown"]),
+        },
     )
     return st.one_of(kinds, kinds, mapping)
 
@@ -122,9 +123,15 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
         "processing": processing,
         "genetic_modification": gm,
         "vector": vector,
-        "combined_with": draw(st.one_of(
-            st.lists(combined_item(), max_size=3), st.lists(combined_item(), max_size=3),
-            st.just([]), st.just("unknown"), st.just(OMIT))),
+        "combined_with": draw(
+            st.one_of(
+                st.lists(combined_item(), max_size=3),
+                st.lists(combined_item(), max_size=3),
+                st.just([]),
+                st.just("unknown"),
+                st.just(OMIT),
+            )
+        ),
         "use": {
             "indication": draw(maybe(st.just("some disease"), known=2)),
             "serious_condition": draw(tri()),
@@ -136,7 +143,9 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
             "infectious_disease_vaccine": draw(tri()),
             "same_surgical_procedure": same_surgery,
             "functions": draw(term_list("use.functions", max_size=3)),
-            "intended_use": draw(st.one_of(*[st.just(OMIT)] * 4, st.sampled_from([*values(IntendedUse), "unknown"]))),
+            "intended_use": draw(
+                st.one_of(*[st.just(OMIT)] * 4, st.sampled_from([*values(IntendedUse), "unknown"]))
+            ),
             "intimate_partner": intimate,
         },
         "context": {
@@ -162,8 +171,20 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
     return _clean(product)
 
 
-MINIMAL_STEPS = ["rinsing", "cleansing", "washing", "sizing", "shaping", "cutting", "cryopreservation",
-                 "freezing", "refrigerated_storage", "concentration", "cell_selection", "dehydration"]
+MINIMAL_STEPS = [
+    "rinsing",
+    "cleansing",
+    "washing",
+    "sizing",
+    "shaping",
+    "cutting",
+    "cryopreservation",
+    "freezing",
+    "refrigerated_storage",
+    "concentration",
+    "cell_selection",
+    "dehydration",
+]
 
 
 @st.composite
@@ -172,13 +193,17 @@ def hctp_products(draw: st.DrawFn) -> dict[str, Any]:
     data = draw(wide_products(determinations=True))
     data.setdefault("material", {})
     data.setdefault("use", {})
-    data["material"]["form"] = draw(st.sampled_from(["cells", "tissue", "cells", "tissue", "gametes_or_embryo"]))
+    data["material"]["form"] = draw(
+        st.sampled_from(["cells", "tissue", "cells", "tissue", "gametes_or_embryo"])
+    )
     origin = draw(st.sampled_from(["autologous", "allogeneic", "allogeneic"]))
     data["material"]["origin"] = origin
     if origin == "autologous":
         data["material"].pop("donor_relation", None)
     else:
-        data["material"]["donor_relation"] = draw(maybe(st.sampled_from(["first_degree", "second_degree", "unrelated"]), 8))
+        data["material"]["donor_relation"] = draw(
+            maybe(st.sampled_from(["first_degree", "second_degree", "unrelated"]), 8)
+        )
         if data["use"].get("same_surgical_procedure") is True:
             data["use"]["same_surgical_procedure"] = False
     data["use"].pop("intended_use", None)
@@ -189,8 +214,12 @@ def hctp_products(draw: st.DrawFn) -> dict[str, Any]:
         data["use"].pop("functions", None)
     if data.get("genetic_modification") == "none" and "genetic_modification" in processing:
         processing.remove("genetic_modification")
-    data["processing"] = draw(st.sampled_from([processing, processing, processing, [*processing, "unknown"], "unknown"]))
-    data["combined_with"] = draw(st.sampled_from([[], [], ["preserving_agent"], ["crystalloid"], ["scaffold"], "unknown"]))
+    data["processing"] = draw(
+        st.sampled_from([processing, processing, processing, [*processing, "unknown"], "unknown"])
+    )
+    data["combined_with"] = draw(
+        st.sampled_from([[], [], ["preserving_agent"], ["crystalloid"], ["scaffold"], "unknown"])
+    )
     return _clean(data)
 
 
@@ -199,33 +228,61 @@ def products_361(draw: st.DrawFn) -> dict[str, Any]:
     """Products that meet all four criteria: minimally manipulated structural or HPC products."""
     kind = draw(st.sampled_from(["amnion", "bone", "cord_blood", "skin"]))
     base: dict[str, Any] = {
-        "format": 1, "name": "361 candidate", "genetic_modification": "none",
-        "use": {"systemic_effect": False, "metabolic_dependence": False, "reproductive": False,
-                "same_surgical_procedure": False},
+        "format": 1,
+        "name": "361 candidate",
+        "genetic_modification": "none",
+        "use": {
+            "systemic_effect": False,
+            "metabolic_dependence": False,
+            "reproductive": False,
+            "same_surgical_procedure": False,
+        },
         "context": {"stage": draw(st.sampled_from(["clinical_trial", "marketing"]))},
     }
     if kind == "cord_blood":
-        base["material"] = {"form": "cells", "origin": "allogeneic", "source": "cord_blood",
-                            "cell_type": "hematopoietic_progenitor",
-                            "donor_relation": draw(st.sampled_from(["first_degree", "second_degree"]))}
-        base["processing"] = draw(st.lists(st.sampled_from(["concentration", "cryopreservation", "cell_selection"]),
-                                           max_size=3, unique=True))
+        base["material"] = {
+            "form": "cells",
+            "origin": "allogeneic",
+            "source": "cord_blood",
+            "cell_type": "hematopoietic_progenitor",
+            "donor_relation": draw(st.sampled_from(["first_degree", "second_degree"])),
+        }
+        base["processing"] = draw(
+            st.lists(
+                st.sampled_from(["concentration", "cryopreservation", "cell_selection"]),
+                max_size=3,
+                unique=True,
+            )
+        )
         base["use"].update(systemic_effect=True, metabolic_dependence=True)
         functions = ["hematopoietic_reconstitution"]
     else:
         source = {"amnion": "amniotic_membrane", "bone": "bone", "skin": "skin"}[kind]
-        base["material"] = {"form": "tissue", "origin": "allogeneic", "donor_relation": "unrelated",
-                            "source": source, "cell_type": "tissue"}
-        steps = {"amnion": ["cleansing", "dehydration", "sterilization"],
-                 "bone": ["grinding", "shaping", "freezing", "sterilization"],
-                 "skin": ["cutting", "cryopreservation"]}[kind]
+        base["material"] = {
+            "form": "tissue",
+            "origin": "allogeneic",
+            "donor_relation": "unrelated",
+            "source": source,
+            "cell_type": "tissue",
+        }
+        steps = {
+            "amnion": ["cleansing", "dehydration", "sterilization"],
+            "bone": ["grinding", "shaping", "freezing", "sterilization"],
+            "skin": ["cutting", "cryopreservation"],
+        }[kind]
         base["processing"] = draw(st.lists(st.sampled_from(steps), max_size=3, unique=True))
-        functions = {"amnion": ["cover"], "bone": ["bone_void_filling"], "skin": ["cover", "barrier"]}[kind]
+        functions = {
+            "amnion": ["cover"],
+            "bone": ["bone_void_filling"],
+            "skin": ["cover", "barrier"],
+        }[kind]
     if draw(st.booleans()):
         base["use"]["functions"] = functions
     else:
         base["use"]["homologous"] = True
-    base["combined_with"] = draw(st.sampled_from([[], ["preserving_agent"], ["crystalloid", "storage_agent"]]))
+    base["combined_with"] = draw(
+        st.sampled_from([[], ["preserving_agent"], ["crystalloid", "storage_agent"]])
+    )
     return base
 
 
@@ -241,9 +298,20 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
 def near_361(draw: st.DrawFn) -> dict[str, Any]:
     """A 361 product with one or two facts made unknown or changed."""
     data = draw(products_361())
-    fields = ["processing", "combined_with", "use.homologous", "use.systemic_effect", "use.metabolic_dependence",
-              "material.donor_relation", "material.source", "material.cell_type", "use.same_surgical_procedure",
-              "use.reproductive", "genetic_modification", "context.stage"]
+    fields = [
+        "processing",
+        "combined_with",
+        "use.homologous",
+        "use.systemic_effect",
+        "use.metabolic_dependence",
+        "material.donor_relation",
+        "material.source",
+        "material.cell_type",
+        "use.same_surgical_procedure",
+        "use.reproductive",
+        "genetic_modification",
+        "context.stage",
+    ]
     for field in draw(st.lists(st.sampled_from(fields), min_size=1, max_size=2, unique=True)):
         _set(data, field, "unknown")
     return data

@@ -23,14 +23,14 @@ from pathway.render import json as render_json
 from .conftest import AS_OF
 from .strategies import RULEBASE, products, products_361
 
-settings.register_profile(
-    "default", max_examples=300, derandomize=True, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "thorough", max_examples=10_000, derandomize=True, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+for _profile, _count in (("default", 300), ("thorough", 10_000)):
+    settings.register_profile(
+        _profile,
+        max_examples=_count,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ENGINE = pathway.Assessor(RULEBASE, "engine")
@@ -46,7 +46,9 @@ def loaded(data: dict[str, Any]) -> pathway.LoadedProduct:
         raise
 
 
-def outcome(assessor: pathway.Assessor, product: pathway.LoadedProduct, code: str = "us") -> str | None:
+def outcome(
+    assessor: pathway.Assessor, product: pathway.LoadedProduct, code: str = "us"
+) -> str | None:
     try:
         return assessor.assess(product, [code], AS_OF).jurisdictions[code].pathway
     except ContradictionError:
@@ -87,7 +89,12 @@ CRITERIA = {
     "homologous use": (["use.homologous", "use.functions"], "us.homologous_use"),
     "combination": (["combined_with"], "us.combination_ok"),
     "systemic effect": (
-        ["use.systemic_effect", "use.metabolic_dependence", "material.donor_relation", "use.reproductive"],
+        [
+            "use.systemic_effect",
+            "use.metabolic_dependence",
+            "material.donor_relation",
+            "use.reproductive",
+        ],
         "us.systemic_ok",
     ),
 }

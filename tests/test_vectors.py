@@ -21,16 +21,52 @@ def test_fda_worked_example(vector: dict[str, Any], evaluator: Assessor) -> None
     result = evaluator.assess(product, ["us"], AS_OF).jurisdictions["us"]
     found = derived(result)
     for fact, value in vector["expect"].items():
-        assert fact in found, f"{vector['id']}: {fact} not derived (questions: {[q.fact for q in result.questions]})"
+        assert fact in found, (
+            f"{vector['id']}: {fact} not derived (questions: {[q.fact for q in result.questions]})"
+        )
         assert found[fact] == value, f"{vector['id']} ({vector['description']}): {fact}"
 
 
 def test_every_worked_example_of_the_reference_is_a_vector() -> None:
     wanted = {
-        "10-1a", "10-1b", "10-1c", "10-2a", "10-2b", "10-3", "10-4a", "10-4b", "11-1", "11-2", "11-3",
-        "12-1", "12-2", "14-1", "16-1a", "16-1b", "16-1c", "17-1", "17-2", "19-1a", "19-1b", "19-1c",
-        "19-2", "19-3", "19-4a", "19-4b", "19-4c", "19-5", "19-6a", "19-6b", "19-6c", "19-6d", "20-1a",
-        "20-1b", "20-2", "20-3", "III.B-Q8", "IV-Q2",
+        "10-1a",
+        "10-1b",
+        "10-1c",
+        "10-2a",
+        "10-2b",
+        "10-3",
+        "10-4a",
+        "10-4b",
+        "11-1",
+        "11-2",
+        "11-3",
+        "12-1",
+        "12-2",
+        "14-1",
+        "16-1a",
+        "16-1b",
+        "16-1c",
+        "17-1",
+        "17-2",
+        "19-1a",
+        "19-1b",
+        "19-1c",
+        "19-2",
+        "19-3",
+        "19-4a",
+        "19-4b",
+        "19-4c",
+        "19-5",
+        "19-6a",
+        "19-6b",
+        "19-6c",
+        "19-6d",
+        "20-1a",
+        "20-1b",
+        "20-2",
+        "20-3",
+        "III.B-Q8",
+        "IV-Q2",
     }
     have = {v["id"] for v in FDA_VECTORS}
     missing = {w for w in wanted if not any(h == w or h.startswith(w + "-") for h in have)}
@@ -49,7 +85,9 @@ def test_us_pathway_vector(vector: dict[str, Any], evaluator: Assessor) -> None:
         assert result.status == "undetermined", label
         assert result.pathway is None, label
     else:
-        assert result.status == "determined", f"{label}: questions {[q.fact for q in result.questions]}"
+        assert result.status == "determined", (
+            f"{label}: questions {[q.fact for q in result.questions]}"
+        )
         assert result.pathway == expect["pathway"], label
     if "classification" in expect:
         assert result.classification == expect["classification"], label

@@ -99,7 +99,11 @@ class Assessor:
         )
 
     def _codes(self, loaded: LoadedProduct, jurisdictions: Sequence[str] | None) -> list[str]:
-        wanted = list(jurisdictions) if jurisdictions else list(loaded.product.jurisdictions or self.rulebase.jurisdictions)
+        wanted = (
+            list(jurisdictions)
+            if jurisdictions
+            else list(loaded.product.jurisdictions or self.rulebase.jurisdictions)
+        )
         for code in wanted:
             if code not in self.rulebase.jurisdictions:
                 raise InputError(
@@ -111,15 +115,21 @@ class Assessor:
 
     # ------------------------------------------------------------------ one jurisdiction
 
-    def _jurisdiction(self, loaded: LoadedProduct, facts: FactView, code: str, day: _dt.date) -> JurisdictionResult:
+    def _jurisdiction(
+        self, loaded: LoadedProduct, facts: FactView, code: str, day: _dt.date
+    ) -> JurisdictionResult:
         rb = self.rulebase
         jur = rb.jurisdictions[code]
         product = loaded.product
         active = rb.active_rules(code, day)
-        determinations = [d for d in product.determinations if d.expires is None or d.expires >= day]
+        determinations = [
+            d for d in product.determinations if d.expires is None or d.expires >= day
+        ]
         expired = [d for d in product.determinations if d.expires is not None and d.expires < day]
         try:
-            ev = self.evaluator.evaluate(code, facts, day, [(d.fact, d.value) for d in determinations])
+            ev = self.evaluator.evaluate(
+                code, facts, day, [(d.fact, d.value) for d in determinations]
+            )
         except ContradictionError as exc:
             raise self._locate(exc, loaded, active) from None
 
@@ -204,7 +214,11 @@ class Assessor:
             if r.kind == "option"
         ]
         notes = [
-            Note(text=r.title + (f" {r.description}" if r.description else ""), rule=r.id, citations=_citations(r.citations))
+            Note(
+                text=r.title + (f" {r.description}" if r.description else ""),
+                rule=r.id,
+                citations=_citations(r.citations),
+            )
             for r in fired
             if r.kind == "note"
         ]
@@ -224,14 +238,24 @@ class Assessor:
                 )
             )
         for det in expired:
-            notes.append(Note(text=f"The determination of {det.fact} expired on {det.expires} and was not applied."))
+            notes.append(
+                Note(
+                    text=f"The determination of {det.fact} expired on {det.expires} and was not applied."
+                )
+            )
 
         pathway = ev.derived.get(jur.pathway_fact)
-        classification = ev.derived.get(jur.classification_fact) if jur.classification_fact else None
+        classification = (
+            ev.derived.get(jur.classification_fact) if jur.classification_fact else None
+        )
         questions = []
         if pathway is None:
             if not any(r.fact == jur.pathway_fact for r in active):
-                notes.append(Note(text=f"The rule base has no {jur.name} rules in force on {day.isoformat()}."))
+                notes.append(
+                    Note(
+                        text=f"The rule base has no {jur.name} rules in force on {day.isoformat()}."
+                    )
+                )
             questions = QuestionFinder(rb, active, lookup).questions(jur.pathway_fact)
         premarket: bool | None = None
         if pathway is not None:
@@ -244,7 +268,9 @@ class Assessor:
             pathway=pathway,
             title=jur.pathways[pathway].title if pathway is not None else None,
             classification=classification,
-            classification_title=jur.classifications[classification].title if classification else None,
+            classification_title=jur.classifications[classification].title
+            if classification
+            else None,
             premarket_review=premarket,
             findings=[f for _, f in findings],
             obligations=obligations,
@@ -253,7 +279,9 @@ class Assessor:
             notes=notes,
         )
 
-    def _locate(self, exc: ContradictionError, loaded: LoadedProduct, active: tuple[Rule, ...]) -> ContradictionError:
+    def _locate(
+        self, exc: ContradictionError, loaded: LoadedProduct, active: tuple[Rule, ...]
+    ) -> ContradictionError:
         """Point a contradiction found by the rules at the product line it comes from."""
         rb = self.rulebase
         inputs: list[str] = []
@@ -261,7 +289,9 @@ class Assessor:
             if rule.id in exc.message:
                 for leaf in leaves(rule.when):
                     fdef = rb.facts[leaf.fact]
-                    for name in (fdef.depends_on or (leaf.fact,)) if fdef.origin != "derived" else ():
+                    for name in (
+                        (fdef.depends_on or (leaf.fact,)) if fdef.origin != "derived" else ()
+                    ):
                         if name not in inputs:
                             inputs.append(name)
         line = column = None
@@ -272,7 +302,8 @@ class Assessor:
                 field = name
                 break
         return ContradictionError(
-            f"contradictory facts: {exc.message}" + (f" (facts involved: {', '.join(inputs)})" if inputs else ""),
+            f"contradictory facts: {exc.message}"
+            + (f" (facts involved: {', '.join(inputs)})" if inputs else ""),
             file=loaded.file,
             line=line,
             column=column,

@@ -21,7 +21,9 @@ class CitationOut(_Out):
     ref: str = Field(description="the legal reference: act, regulation, article or section")
     url: str = Field(description="a public URL for the text")
     title: str | None = None
-    original_title: str | None = Field(default=None, description="the title in the law's own language")
+    original_title: str | None = Field(
+        default=None, description="the title in the law's own language"
+    )
     basis: Literal["primary", "secondary", "unverified"] = Field(
         description="how the rule base checked this citation"
     )
@@ -57,10 +59,14 @@ class Question(_Out):
     fact: str
     question: str
     why: str
-    answers: list[Value] = Field(default_factory=list, description="the possible answers, when finite")
+    answers: list[Value] = Field(
+        default_factory=list, description="the possible answers, when finite"
+    )
     rules: list[str] = Field(description="the rules this fact would decide")
     citations: list[CitationOut] = Field(default_factory=list)
-    note: str | None = Field(default=None, description="what the regulator does while this is unknown")
+    note: str | None = Field(
+        default=None, description="what the regulator does while this is unknown"
+    )
 
 
 class Note(_Out):

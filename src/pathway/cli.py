@@ -21,10 +21,10 @@ from . import __version__
 from .assess import Assessor
 from .assessment import Assessment
 from .errors import InputError, PathwayError
-from .loading import LoadedProduct, load_product
+from .loading import load_product
 from .render import json as render_json
 from .render import text as render_text
-from .rulebase.conditions import All, AnyOf, Condition, Leaf, Not
+from .rulebase.conditions import All, Condition, Leaf, Not
 from .rulebase.loader import load_rulebase
 from .rulebase.model import Citation, Rule, RuleBase
 from .schemas import assessment_schema, product_schema
@@ -60,7 +60,9 @@ def _products(paths: Sequence[str]) -> Iterator[tuple[str, Path | bytes]]:
             continue
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in PRODUCT_SUFFIXES and p.is_file())
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in PRODUCT_SUFFIXES and p.is_file()
+            )
             if not found:
                 raise InputError("directory holds no *.yaml, *.yml or *.json files", file=given)
             for p in found:
@@ -86,14 +88,37 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("products", nargs=-1, required=True, metavar="PRODUCT...")
-@click.option("-j", "--jurisdictions", callback=_codes, metavar="us,eu,jp,cn", help="Only these jurisdictions.")
-@click.option("--as-of", callback=_date, metavar="YYYY-MM-DD", help="Apply the law in force on this day (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "-j",
+    "--jurisdictions",
+    callback=_codes,
+    metavar="us,eu,jp,cn",
+    help="Only these jurisdictions.",
+)
+@click.option(
+    "--as-of",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Apply the law in force on this day (default: today).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--explain", is_flag=True, help="Text: show why each finding holds.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the result to this file.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the result to this file.",
+)
 @click.option("--engine", type=click.Choice(["engine", "oracle"]), default="engine", hidden=True)
-@click.option("--max-bytes", type=click.IntRange(min=1), default=Limits().max_bytes, show_default=True,
-              help="Refuse product files larger than this.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=Limits().max_bytes,
+    show_default=True,
+    help="Refuse product files larger than this.",
+)
 @rules_option
 def assess(
     products: tuple[str, ...],
@@ -145,19 +170,41 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("-j", "--jurisdictions", callback=_codes, metavar="us,eu,...", help="Only these jurisdictions.")
-@click.option("--as-of", callback=_date, metavar="YYYY-MM-DD", help="Only rules in force on this day.")
-@click.option("--facts", is_flag=True, help="List the facts (inputs, vocabulary projections, derived) instead.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "-j", "--jurisdictions", callback=_codes, metavar="us,eu,...", help="Only these jurisdictions."
+)
+@click.option(
+    "--as-of", callback=_date, metavar="YYYY-MM-DD", help="Only rules in force on this day."
+)
+@click.option(
+    "--facts",
+    is_flag=True,
+    help="List the facts (inputs, vocabulary projections, derived) instead.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @rules_option
-def rules_list(jurisdictions: list[str] | None, as_of: _dt.date | None, facts: bool, fmt: str, rules: str | None) -> int:
+def rules_list(
+    jurisdictions: list[str] | None,
+    as_of: _dt.date | None,
+    facts: bool,
+    fmt: str,
+    rules: str | None,
+) -> int:
     """List rules (id, kind, dates, title)."""
     rb = _rulebase(rules)
     if facts:
         rows = [
-            {"fact": f.name, "origin": f.origin, "type": f.type,
-             "values": [_word(v) for v in f.values] if f.values and len(f.values) <= 20 else None,
-             "title": f.title or f.question}
+            {
+                "fact": f.name,
+                "origin": f.origin,
+                "type": f.type,
+                "values": [_word(v) for v in f.values]
+                if f.values and len(f.values) <= 20
+                else None,
+                "title": f.title or f.question,
+            }
             for f in rb.facts.values()
             if not jurisdictions or f.origin != "derived" or f.jurisdiction in jurisdictions
         ]
@@ -169,20 +216,24 @@ def rules_list(jurisdictions: list[str] | None, as_of: _dt.date | None, facts: b
                 click.echo(f"{row['fact']:<52} {row['origin']:<10} {row['type']:<5}{values}")
         return 0
     chosen = [
-        r for r in rb.rules
-        if (not jurisdictions or r.jurisdiction in jurisdictions) and (as_of is None or r.effective.covers(as_of))
+        r
+        for r in rb.rules
+        if (not jurisdictions or r.jurisdiction in jurisdictions)
+        and (as_of is None or r.effective.covers(as_of))
     ]
     if fmt == "json":
         click.echo(json.dumps([_rule_data(r) for r in chosen], indent=2, ensure_ascii=False))
     else:
         for r in chosen:
-            click.echo(f"{r.id:<48} {r.kind:<10} {str(r.effective):<26} {r.title}")
+            click.echo(f"{r.id:<48} {r.kind:<10} {r.effective!s:<26} {r.title}")
     return 0
 
 
 @rules.command("show")
 @click.argument("ident")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @rules_option
 def rules_show(ident: str, fmt: str, rules: str | None) -> int:
     """Show one rule, decision or fact, with its conditions and citations."""
@@ -191,19 +242,28 @@ def rules_show(ident: str, fmt: str, rules: str | None) -> int:
     if not found and ident in rb.facts:
         f = rb.facts[ident]
         data = {
-            "fact": f.name, "origin": f.origin, "type": f.type, "title": f.title, "question": f.question,
-            "values": [_word(v) for v in f.values or ()], "defined_at": str(f.source) if f.source else None,
+            "fact": f.name,
+            "origin": f.origin,
+            "type": f.type,
+            "title": f.title,
+            "question": f.question,
+            "values": [_word(v) for v in f.values or ()],
+            "defined_at": str(f.source) if f.source else None,
             "derived_by": [r.id for r in rb.rules if r.fact == ident],
             "read_by": [r.id for r in rb.rules if ident in _facts(r)],
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else _show_fact(data))
+        click.echo(
+            json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else _show_fact(data)
+        )
         return 0
     if not found:
         from .validation import suggest
 
         hint = suggest(ident, [r.id for r in rb.rules] + list(rb.facts))
-        raise InputError(f"no rule, decision or fact {ident!r}" + (f" (did you mean {hint!r}?)" if hint else ""),
-                         file="pathway rules show")
+        raise InputError(
+            f"no rule, decision or fact {ident!r}" + (f" (did you mean {hint!r}?)" if hint else ""),
+            file="pathway rules show",
+        )
     if fmt == "json":
         click.echo(json.dumps([_rule_data(r) for r in found], indent=2, ensure_ascii=False))
     else:
@@ -220,8 +280,10 @@ def rules_lint(rules: str | None) -> int:
     for r in rb.rules:
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-    click.echo(f"ok: rule base {rb.version} ({rb.sha256[:12]}): {len(rb.rules)} rules ({summary}), "
-               f"{len(rb.facts)} facts, {len(rb.vocabularies)} vocabularies, {len(rb.citations)} citations")
+    click.echo(
+        f"ok: rule base {rb.version} ({rb.sha256[:12]}): {len(rb.rules)} rules ({summary}), "
+        f"{len(rb.facts)} facts, {len(rb.vocabularies)} vocabularies, {len(rb.citations)} citations"
+    )
     return 0
 
 
@@ -239,18 +301,35 @@ def _facts(rule: Rule) -> set[str]:
 
 
 def _cite(c: Citation) -> dict[str, Any]:
-    return {"ref": c.ref, "url": c.url, "title": c.title, "original_title": c.original_title, "basis": c.basis}
+    return {
+        "ref": c.ref,
+        "url": c.url,
+        "title": c.title,
+        "original_title": c.original_title,
+        "basis": c.basis,
+    }
 
 
 def _rule_data(r: Rule) -> dict[str, Any]:
     return {
-        "id": r.id, "title": r.title, "kind": r.kind, "jurisdiction": r.jurisdiction,
-        "effective": {"from": r.effective.start.isoformat(), "to": r.effective.end.isoformat() if r.effective.end else None},
-        "when": format_condition(r.when), "then": {r.fact: r.value} if r.fact else None,
-        "decision": r.decision, "case": r.case, "timing": r.timing,
+        "id": r.id,
+        "title": r.title,
+        "kind": r.kind,
+        "jurisdiction": r.jurisdiction,
+        "effective": {
+            "from": r.effective.start.isoformat(),
+            "to": r.effective.end.isoformat() if r.effective.end else None,
+        },
+        "when": format_condition(r.when),
+        "then": {r.fact: r.value} if r.fact else None,
+        "decision": r.decision,
+        "case": r.case,
+        "timing": r.timing,
         "eligible_when": format_condition(r.eligible_when) if r.eligible_when is not None else None,
-        "citations": [_cite(c) for c in r.citations], "description": r.description,
-        "supersedes": r.supersedes, "defined_at": str(r.source),
+        "citations": [_cite(c) for c in r.citations],
+        "description": r.description,
+        "supersedes": r.supersedes,
+        "defined_at": str(r.source),
     }
 
 
@@ -270,7 +349,9 @@ def format_condition(cond: Condition, indent: int = 0) -> str:
 def _show_rule(rb: RuleBase, r: Rule) -> str:
     lines = [f"{r.id}  ({r.kind}, {r.jurisdiction})", f"  {r.title}"]
     if r.decision:
-        lines.append(f"  case {(r.case or 0) + 1} of decision {r.decision}: applies only if every earlier case does not")
+        lines.append(
+            f"  case {(r.case or 0) + 1} of decision {r.decision}: applies only if every earlier case does not"
+        )
     lines.append(f"  in force: {r.effective}")
     lines.append("  when:")
     lines.append(format_condition(r.when, 2))
@@ -331,7 +412,11 @@ def _fail(message: str, code: int) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console entry point: maps every failure to a one-line message and an exit code."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="pathway", standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="pathway",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
@@ -345,8 +430,11 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except Exception as exc:  # a bug: one line, exit 3
         if os.environ.get("PATHWAY_DEBUG"):
             raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (a bug in pathway: please report it; "
-              "set PATHWAY_DEBUG=1 for the traceback)", 3)
+        _fail(
+            f"internal error: {type(exc).__name__}: {exc} (a bug in pathway: please report it; "
+            "set PATHWAY_DEBUG=1 for the traceback)",
+            3,
+        )
     sys.exit(result if isinstance(result, int) else 0)
 
 

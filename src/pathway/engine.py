@@ -19,6 +19,7 @@ and re-raised after the evaluation instead of being swallowed into the session s
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
 import itertools
@@ -93,7 +94,9 @@ class Engine:
             if compiled is None:
                 compiled = self._compile(jurisdiction, active)
                 if compiled.definition:  # durable_rules crashes on a ruleset without rules
-                    self._host.register_rulesets({compiled.name: copy.deepcopy(compiled.definition)})
+                    self._host.register_rulesets(
+                        {compiled.name: copy.deepcopy(compiled.definition)}
+                    )
                 self._compiled[key] = compiled
         return compiled, by_id
 
@@ -108,6 +111,7 @@ class Engine:
             fact = rb.facts[leaf.fact]
             values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
             if fact.is_list:
+
                 def flag(v: Any, present: bool) -> dict[str, Any]:
                     k = _key(leaf.fact, v)
                     flags[k] = (leaf.fact, v)
@@ -195,10 +199,8 @@ class Engine:
             try:
                 if mode == "derive":
                     if recorder.derive(rule):
-                        try:
+                        with contextlib.suppress(MessageNotHandled):  # no rule reads this fact
                             c.assert_fact({"t": "d", "f": rule.fact, "v": rule.value})
-                        except MessageNotHandled:
-                            pass  # no rule reads this fact
                 elif mode == "offer":
                     recorder.offer(rule)
                 elif mode in ("yes", "no"):
@@ -258,15 +260,15 @@ class Engine:
         return recorder.result()
 
     def _assert(self, ruleset: str, fact: dict[str, Any]) -> None:
-        try:
+        with contextlib.suppress(MessageNotHandled):  # a fact no rule tests is simply not kept
             self._host.assert_fact(ruleset, fact)
-        except MessageNotHandled:
-            pass
 
     def definition(self, jurisdiction: str, as_of: _dt.date) -> dict[str, Any]:
         """The durable_rules ruleset (JSON-shaped; actions shown by name) for inspection."""
         compiled, _ = self._ruleset(jurisdiction, as_of)
-        return {name: {"all": body["all"], "run": name} for name, body in compiled.definition.items()}
+        return {
+            name: {"all": body["all"], "run": name} for name, body in compiled.definition.items()
+        }
 
 
 def _and(tests: list[dict[str, Any]]) -> dict[str, Any]:

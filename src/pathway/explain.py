@@ -13,7 +13,16 @@ from collections.abc import Callable
 from typing import Any
 
 from .facts import FactView
-from .rulebase.conditions import UNKNOWN, All, AnyOf, Condition, Leaf, ListValue, eval_leaf, evaluate, nnf
+from .rulebase.conditions import (
+    UNKNOWN,
+    AnyOf,
+    Condition,
+    Leaf,
+    ListValue,
+    eval_leaf,
+    evaluate,
+    nnf,
+)
 from .rulebase.model import Rule, RuleBase
 
 Lookup = Callable[[str], Any]

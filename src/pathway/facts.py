@@ -12,6 +12,8 @@ is structural is a vocabulary entry, how a projection is computed is one of four
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,8 +46,13 @@ class FactView:
         return self.values.get(name, UNKNOWN)
 
 
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(sys.intern(part) for part in path.split("."))
+
+
 def _attr(obj: Any, path: str) -> Any:
-    for part in path.split("."):
+    for part in _parts(path):
         obj = getattr(obj, part)
     return obj
 
@@ -83,7 +90,9 @@ class _Projector:
                 out.append((item, None))
         return out
 
-    def term_value(self, vocab: Vocabulary, term: Term, attr: AttributeDef, item: Any, depth: int = 0) -> Any:
+    def term_value(
+        self, vocab: Vocabulary, term: Term, attr: AttributeDef, item: Any, depth: int = 0
+    ) -> Any:
         if attr.member_of:
             target = self.values.get(attr.member_of, UNKNOWN)
             if target is UNKNOWN or not isinstance(target, ListValue):
@@ -102,10 +111,16 @@ class _Projector:
                 if other_vocab is None or other_term is UNKNOWN or depth > 3:
                     return UNKNOWN
                 return self.term_value(
-                    other_vocab, other_vocab.terms[other_term], other_vocab.attributes[attr.name], item, depth + 1
+                    other_vocab,
+                    other_vocab.terms[other_term],
+                    other_vocab.attributes[attr.name],
+                    item,
+                    depth + 1,
                 )
             if "item_field" in raw:
-                value = getattr(item, raw["item_field"], "unknown") if item is not None else "unknown"
+                value = (
+                    getattr(item, raw["item_field"], "unknown") if item is not None else "unknown"
+                )
                 return UNKNOWN if value == "unknown" else value
             refine = self.values.get(attr.refine_by or "", UNKNOWN)
             if refine is UNKNOWN:
@@ -164,4 +179,6 @@ def build_facts(product: Product, rulebase: RuleBase) -> FactView:
             for attr in vocab.attributes.values():
                 if bool(attr.member_of) == member_pass:
                     projector.project(vocab, attr)
-    return FactView(values=values, contributions=projector.contributions, assumptions=tuple(assumptions))
+    return FactView(
+        values=values, contributions=projector.contributions, assumptions=tuple(assumptions)
+    )

@@ -32,7 +32,9 @@ class LoadedProduct:
     sha256: str
     document: Document | None = None
 
-    def location(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int | None, int | None]:
+    def location(
+        self, path: tuple[str | int, ...], *, key: bool = False
+    ) -> tuple[int | None, int | None]:
         if self.document is None:
             return (None, None)
         return self.document.location(path, key=key)
@@ -58,12 +60,20 @@ def load_product(
     else:
         doc = read_document(source, limits, display=name)
     if not isinstance(doc.data, dict):
-        raise InputError("a product file is a mapping (format: 1, name: ...)", file=doc.file, line=1)
+        raise InputError(
+            "a product file is a mapping (format: 1, name: ...)", file=doc.file, line=1
+        )
     fmt = doc.data.get("format")
     if fmt is None:
-        raise doc.error("required field is missing: every product file starts with 'format: 1'", ("format",), key=True)
+        raise doc.error(
+            "required field is missing: every product file starts with 'format: 1'",
+            ("format",),
+            key=True,
+        )
     if fmt != 1:
-        raise doc.error(f"format {fmt!r} is not supported; this version of pathway reads format 1", ("format",))
+        raise doc.error(
+            f"format {fmt!r} is not supported; this version of pathway reads format 1", ("format",)
+        )
     try:
         product = Product.model_validate(doc.data)
     except ValidationError as exc:
@@ -82,7 +92,9 @@ def _check(doc: Document, rb: RuleBase, product: Product) -> LoadedProduct:
     return LoadedProduct(product=product, file=doc.file, sha256=doc.sha256, document=doc)
 
 
-def _term_error(doc: Document, rb: RuleBase, field_name: str, word: str, path: tuple[str | int, ...]) -> InputError:
+def _term_error(
+    doc: Document, rb: RuleBase, field_name: str, word: str, path: tuple[str | int, ...]
+) -> InputError:
     vocab = rb.vocabulary_for(field_name)
     assert vocab is not None
     words = [*vocab.terms, *vocab.aliases]
@@ -114,26 +126,40 @@ def _normalise_terms(doc: Document, rb: RuleBase, product: Product) -> Product:
     material = product.material.model_copy(
         update={
             "source": one("material.source", product.material.source, ("material", "source")),
-            "cell_type": one("material.cell_type", product.material.cell_type, ("material", "cell_type")),
+            "cell_type": one(
+                "material.cell_type", product.material.cell_type, ("material", "cell_type")
+            ),
         }
     )
     update: dict[str, Any] = {"material": material}
     if isinstance(product.processing, list):
-        update["processing"] = [one("processing", w, ("processing", i)) for i, w in enumerate(product.processing)]
+        update["processing"] = [
+            one("processing", w, ("processing", i)) for i, w in enumerate(product.processing)
+        ]
     if isinstance(product.use.functions, list):
-        functions = [one("use.functions", w, ("use", "functions", i)) for i, w in enumerate(product.use.functions)]
+        functions = [
+            one("use.functions", w, ("use", "functions", i))
+            for i, w in enumerate(product.use.functions)
+        ]
         update["use"] = product.use.model_copy(update={"functions": functions})
     if isinstance(product.combined_with, list):
         items: list[Any] = []
         for i, item in enumerate(product.combined_with):
             if isinstance(item, CombinedItem):
-                path = ("combined_with", i) if isinstance(doc.data.get("combined_with", [None] * (i + 1))[i], str) else ("combined_with", i, "kind")
+                path = (
+                    ("combined_with", i)
+                    if isinstance(doc.data.get("combined_with", [None] * (i + 1))[i], str)
+                    else ("combined_with", i, "kind")
+                )
                 item = item.model_copy(update={"kind": one("combined_with", item.kind, path)})
             items.append(item)
         update["combined_with"] = items
     normalised = product.model_copy(update=update)
     # a second look for duplicates that only aliases revealed (e.g. "freezing" and "frozen")
-    for field_name, values in (("processing", normalised.processing), ("use.functions", normalised.use.functions)):
+    for field_name, values in (
+        ("processing", normalised.processing),
+        ("use.functions", normalised.use.functions),
+    ):
         if isinstance(values, list):
             seen: set[str] = set()
             for i, term in enumerate(values):
@@ -143,24 +169,22 @@ def _normalise_terms(doc: Document, rb: RuleBase, product: Product) -> Product:
     return normalised
 
 
+def _unknown_code(code: str, codes: list[str]) -> str:
+    hint = suggest(code, codes)
+    return f"unknown jurisdiction {code!r}" + (
+        f" (did you mean {hint!r}?)" if hint else f"; expected {', '.join(codes)}"
+    )
+
+
 def _check_references(doc: Document, rb: RuleBase, product: Product) -> None:
     codes = list(rb.jurisdictions)
     for i, code in enumerate(product.jurisdictions or ()):
         if code not in rb.jurisdictions:
-            hint = suggest(code, codes)
-            raise doc.error(
-                f"unknown jurisdiction {code!r}" + (f" (did you mean {hint!r}?)" if hint else f"; expected {', '.join(codes)}"),
-                ("jurisdictions", i),
-            )
+            raise doc.error(_unknown_code(code, codes), ("jurisdictions", i))
     pathways = rb.pathway_ids()
     for code, expected in product.expect.items():
         if code not in rb.jurisdictions:
-            hint = suggest(code, codes)
-            raise doc.error(
-                f"unknown jurisdiction {code!r}" + (f" (did you mean {hint!r}?)" if hint else f"; expected {', '.join(codes)}"),
-                ("expect", code),
-                key=True,
-            )
+            raise doc.error(_unknown_code(code, codes), ("expect", code), key=True)
         if expected == "undetermined":
             continue
         if pathways.get(expected) != code:
@@ -168,7 +192,11 @@ def _check_references(doc: Document, rb: RuleBase, product: Product) -> None:
             hint = suggest(expected, own)
             raise doc.error(
                 f"{expected!r} is not a {code} pathway"
-                + (f" (did you mean {hint!r}?)" if hint else f"; expected undetermined or one of {', '.join(own)}"),
+                + (
+                    f" (did you mean {hint!r}?)"
+                    if hint
+                    else f"; expected undetermined or one of {', '.join(own)}"
+                ),
                 ("expect", code),
             )
     for i, det in enumerate(product.determinations):
@@ -182,7 +210,13 @@ def _check_references(doc: Document, rb: RuleBase, product: Product) -> None:
                 ("determinations", i, "fact"),
             )
         if det.value not in (fact.values or ()):
-            shown = ", ".join("true" if v is True else "false" if v is False else str(v) for v in fact.values or ())
-            raise doc.error(f"{det.value!r} is not a value of {det.fact} ({shown})", ("determinations", i, "value"))
+            shown = ", ".join(
+                "true" if v is True else "false" if v is False else str(v)
+                for v in fact.values or ()
+            )
+            raise doc.error(
+                f"{det.value!r} is not a value of {det.fact} ({shown})",
+                ("determinations", i, "value"),
+            )
         if det.expires and det.date and det.expires < det.date:
             raise doc.error("expires is before date", ("determinations", i, "expires"))

@@ -185,7 +185,9 @@ class Determination(_Model):
     fact: StrictStr
     value: StrictBool | StrictStr
     reason: StrictStr = Field(min_length=1)
-    source: StrictStr | None = Field(default=None, description="e.g. a TRG letter, a CAT recommendation")
+    source: StrictStr | None = Field(
+        default=None, description="e.g. a TRG letter, a CAT recommendation"
+    )
     date: _dt.date | None = None
     expires: _dt.date | None = None
 
@@ -219,7 +221,11 @@ class Product(_Model):
     def _nulls(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = {
-                k: (v if v is not None or k in ("jurisdictions", "determinations", "expect") else "unknown")
+                k: (
+                    v
+                    if v is not None or k in ("jurisdictions", "determinations", "expect")
+                    else "unknown"
+                )
                 for k, v in data.items()
             }
             for key in ("determinations", "expect"):
@@ -241,7 +247,6 @@ class Product(_Model):
         return self
 
 
-
 class Contradiction(ValueError):
     """Two facts of a product contradict each other. ``path`` names the field to fix."""
 
@@ -261,7 +266,11 @@ def contradictions(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
         )
     if p.vector != "unknown" and p.genetic_modification == "none":
         yield (("vector",), f"vector {p.vector} given, but genetic_modification is none")
-    if p.genetic_modification == "none" and isinstance(p.processing, list) and "genetic_modification" in p.processing:
+    if (
+        p.genetic_modification == "none"
+        and isinstance(p.processing, list)
+        and "genetic_modification" in p.processing
+    ):
         yield (
             ("processing",),
             "processing includes genetic_modification, but genetic_modification is none",
@@ -279,9 +288,15 @@ def contradictions(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
             f"individual, but origin is {m.origin}",
         )
     if u.intimate_partner is True and u.reproductive is False:
-        yield (("use", "intimate_partner"), "intimate_partner transfer is a reproductive use, but reproductive is false")
+        yield (
+            ("use", "intimate_partner"),
+            "intimate_partner transfer is a reproductive use, but reproductive is false",
+        )
     if m.viable is True and m.form in ("secreted_or_extracted", "nucleic_acid_only"):
-        yield (("material", "viable"), f"a {m.form} product contains no living cells, but viable is true")
+        yield (
+            ("material", "viable"),
+            f"a {m.form} product contains no living cells, but viable is true",
+        )
     for field_name, values in (("processing", p.processing), ("use.functions", u.functions)):
         if isinstance(values, list):
             seen: set[str] = set()

@@ -23,7 +23,9 @@ Lookup = Callable[[str], Any]
 
 
 def cite(c: Citation) -> CitationOut:
-    return CitationOut(ref=c.ref, url=c.url, title=c.title, original_title=c.original_title, basis=c.basis)
+    return CitationOut(
+        ref=c.ref, url=c.url, title=c.title, original_title=c.original_title, basis=c.basis
+    )
 
 
 @dataclass
@@ -95,8 +97,11 @@ class QuestionFinder:
                         self.need(dep, rule)
                     if not open_inputs:
                         # the vocabulary cannot classify what the product says: an expert must
-                        self.need(fact if self.rb.facts[fact].origin == "derived" else leaf.fact, rule,
-                                  determination=True)
+                        self.need(
+                            fact if self.rb.facts[fact].origin == "derived" else leaf.fact,
+                            rule,
+                            determination=True,
+                        )
                 else:
                     self.need(leaf.fact, rule)
 

@@ -30,7 +30,10 @@ def product_schema(rulebase: RuleBase) -> dict[str, Any]:
         return {"type": "string", "enum": _vocab_strings(rulebase, field)}
 
     defs["Material"]["properties"]["source"] = {**terms("material.source"), "title": "Source"}
-    defs["Material"]["properties"]["cell_type"] = {**terms("material.cell_type"), "title": "Cell Type"}
+    defs["Material"]["properties"]["cell_type"] = {
+        **terms("material.cell_type"),
+        "title": "Cell Type",
+    }
     defs["Use"]["properties"]["functions"] = {
         "anyOf": [{"type": "array", "items": terms("use.functions")}, {"const": "unknown"}],
         "title": "Functions",
@@ -59,12 +62,17 @@ def product_schema(rulebase: RuleBase) -> dict[str, Any]:
         "title": "Expect",
         "description": "per jurisdiction, the expected pathway id or 'undetermined' (pathway check)",
         "properties": {
-            code: {"enum": [*jur.pathways, "undetermined"]} for code, jur in rulebase.jurisdictions.items()
+            code: {"enum": [*jur.pathways, "undetermined"]}
+            for code, jur in rulebase.jurisdictions.items()
         },
         "additionalProperties": False,
     }
     derived = [name for name, f in rulebase.facts.items() if f.origin == "derived"]
-    defs["Determination"]["properties"]["fact"] = {"type": "string", "enum": derived, "title": "Fact"}
+    defs["Determination"]["properties"]["fact"] = {
+        "type": "string",
+        "enum": derived,
+        "title": "Fact",
+    }
     return schema
 
 

@@ -84,21 +84,28 @@ def allowed_keys(model: type[BaseModel], path: Path_) -> list[str]:
     return [name for name, f in found.model_fields.items() if not f.exclude]
 
 
+def _present(current: Any, part: Any) -> bool:
+    """Is ``part`` a key or index that exists in ``current``?"""
+    if isinstance(current, dict):
+        return isinstance(part, str) and part in current
+    if isinstance(current, list):
+        return isinstance(part, int) and 0 <= part < len(current)
+    return False
+
+
 def _split(loc: tuple[Any, ...], data: Any, err_type: str) -> Path_:
     """The part of ``loc`` that names real keys and indexes of ``data`` (union tags dropped)."""
     real: list[str | int] = []
     current = data
     for i, part in enumerate(loc):
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
+        if _present(current, part):
             real.append(part)
             current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            real.append(part)
-            current = current[part]
-        elif err_type == "missing" and i == len(loc) - 1 and isinstance(part, str):
-            real.append(part)
-        elif err_type == "extra_forbidden" and isinstance(part, str) and isinstance(current, dict):
-            real.append(part)
+            continue
+        missing_key = err_type == "missing" and i == len(loc) - 1
+        extra_key = err_type == "extra_forbidden" and isinstance(current, dict)
+        if isinstance(part, str) and (missing_key or extra_key):
+            real.append(part)  # a key that is absent (missing) or not allowed (extra)
     return tuple(real)
 
 
@@ -141,7 +148,9 @@ def to_input_error(
         if err["type"] == "value_error" and getattr(error, "path", None) is not None:
             path = tuple(error.path)
         groups.setdefault(path, []).append(err)
-    path, errs = next(iter(groups.items()))
+    # a misspelt key shows up as "unknown key" plus "required field missing": report the former
+    ordered = sorted(groups.items(), key=lambda kv: kv[1][0]["type"] != "extra_forbidden")
+    path, errs = ordered[0]
     full = (*base, *path)
     first = errs[0]
     more = len(groups) - 1

@@ -233,7 +233,9 @@ def parse_text(text: str, file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS
             column=mark.column + 1 if mark else None,
         ) from None
     except RecursionError:
-        raise InputError(f"malformed YAML: nested too deeply (limit {limits.max_depth})", file=file) from None
+        raise InputError(
+            f"malformed YAML: nested too deeply (limit {limits.max_depth})", file=file
+        ) from None
     except YAMLError as exc:
         raise InputError(f"malformed YAML: {' '.join(str(exc).split())}", file=file) from None
     if node is None:
@@ -249,7 +251,9 @@ def parse_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Docum
     return parse_text(decode_text(raw, file, limits), file, raw, limits)
 
 
-def read_document(path: str | Path, limits: Limits = DEFAULT_LIMITS, *, display: str | None = None) -> Document:
+def read_document(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS, *, display: str | None = None
+) -> Document:
     """Read and parse a file; ``display`` is the name used in messages (default: the path)."""
     name = display or str(path)
     p = Path(path)

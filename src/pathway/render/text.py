@@ -33,7 +33,9 @@ def _value(value: object) -> str:
     return "true" if value is True else "false" if value is False else str(value)
 
 
-def jurisdiction(code: str, result: JurisdictionResult, style: Style, explain: bool = False) -> list[str]:
+def jurisdiction(
+    code: str, result: JurisdictionResult, style: Style, explain: bool = False
+) -> list[str]:
     lines = [style(f"{code.upper()}  {result.name}", bold=True)]
     if result.status == "determined":
         lines.append(f"  pathway: {style(result.pathway or '', bold=True)}  {result.title}")
@@ -44,7 +46,9 @@ def jurisdiction(code: str, result: JurisdictionResult, style: Style, explain: b
         extra.append(f"premarket review: {premarket}")
         lines.append("  " + " · ".join(extra))
     else:
-        lines.append(f"  pathway: {style('undetermined', fg='yellow', bold=True)}  (answer the questions below)")
+        lines.append(
+            f"  pathway: {style('undetermined', fg='yellow', bold=True)}  (answer the questions below)"
+        )
     if result.findings:
         lines.append("  why:")
         shown: set[str] = set()

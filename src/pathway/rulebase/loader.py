@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .. import product as product_model
-from ..errors import RuleBaseError
+from ..errors import InputError, RuleBaseError
 from ..validation import suggest, to_input_error
 from ..yamlio import Document, Path_, read_document
 from . import schema
@@ -68,6 +68,14 @@ def default_rules_dir() -> Path:
         if (candidate / "rulebase.yaml").is_file():
             return candidate
     raise RuleBaseError("the shipped rule base is missing (no rulebase.yaml found)", file=str(here))
+
+
+def _as_rulebase_error(err: InputError) -> RuleBaseError:
+    """The same located message, as an error of the rule base rather than of a product."""
+    loc = err.location
+    return RuleBaseError(
+        err.message, file=loc.file, line=loc.line, column=loc.column, field=err.field
+    )
 
 
 _cache: dict[tuple[str, str], RuleBase] = {}
@@ -122,15 +130,10 @@ class _Loader:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def error(self, doc: Document, message: str, path: Path_ = (), *, key: bool = False) -> RuleBaseError:
-        err = doc.error(message, path, key=key)
-        return RuleBaseError(
-            err.message,
-            file=err.location.file,
-            line=err.location.line,
-            column=err.location.column,
-            field=err.field,
-        )
+    def error(
+        self, doc: Document, message: str, path: Path_ = (), *, key: bool = False
+    ) -> RuleBaseError:
+        return _as_rulebase_error(doc.error(message, path, key=key))
 
     def source(self, doc: Document, path: Path_) -> Source:
         line, _ = doc.location(path)
@@ -138,7 +141,9 @@ class _Loader:
 
     def claim_id(self, ident: str, doc: Document, path: Path_) -> None:
         if ident in self.ids:
-            raise self.error(doc, f"id {ident!r} is already used at {self.ids[ident]}", (*path, "id"))
+            raise self.error(
+                doc, f"id {ident!r} is already used at {self.ids[ident]}", (*path, "id")
+            )
         self.ids[ident] = self.source(doc, path)
 
     def jurisdiction_of(self, doc: Document) -> str:
@@ -157,24 +162,23 @@ class _Loader:
             if spec_type is None:
                 hint = suggest(str(kind), schema.FILE_KINDS) if kind else None
                 message = f"unknown kind {kind!r}" if kind else "missing 'kind'"
-                message += f" (did you mean {hint!r}?)" if hint else f"; expected one of {', '.join(schema.FILE_KINDS)}"
+                message += (
+                    f" (did you mean {hint!r}?)"
+                    if hint
+                    else f"; expected one of {', '.join(schema.FILE_KINDS)}"
+                )
                 raise self.error(doc, message, ("kind",) if kind else ())
             try:
                 spec = spec_type.model_validate(doc.data)
             except ValidationError as exc:
-                err = to_input_error(exc, doc, spec_type)
-                raise RuleBaseError(
-                    err.message,
-                    file=err.location.file,
-                    line=err.location.line,
-                    column=err.location.column,
-                    field=err.field,
-                ) from None
+                raise _as_rulebase_error(to_input_error(exc, doc, spec_type)) from None
             self.docs.setdefault(kind, []).append((doc, spec))
 
         meta = self.docs.get("rulebase", [])
         if len(meta) != 1 or meta[0][0].file != "rulebase.yaml":
-            raise RuleBaseError("the rule base needs exactly one rulebase.yaml at its root", file=str(self.root))
+            raise RuleBaseError(
+                "the rule base needs exactly one rulebase.yaml at its root", file=str(self.root)
+            )
         meta_doc, meta_spec = meta[0]
         assert isinstance(meta_spec, schema.RulebaseFile)
 
@@ -191,12 +195,18 @@ class _Loader:
             self.load_jurisdiction(doc, spec)  # type: ignore[arg-type]
         for code in meta_spec.jurisdictions:
             if code not in self.jurisdictions:
-                raise self.error(meta_doc, f"jurisdiction {code!r} has no {code}/jurisdiction.yaml", ("jurisdictions",))
+                raise self.error(
+                    meta_doc,
+                    f"jurisdiction {code!r} has no {code}/jurisdiction.yaml",
+                    ("jurisdictions",),
+                )
         for doc, spec in sorted(self.docs.get("rules", []), key=lambda d: d[0].file):
             self.load_rules(doc, spec)  # type: ignore[arg-type]
         self.check_whole()
         order = {code: i for i, code in enumerate(meta_spec.jurisdictions)}
-        jurisdictions = dict(sorted(self.jurisdictions.items(), key=lambda kv: order.get(kv[0], 99)))
+        jurisdictions = dict(
+            sorted(self.jurisdictions.items(), key=lambda kv: order.get(kv[0], 99))
+        )
         return RuleBase(
             name=meta_spec.name,
             version=meta_spec.version,
@@ -216,7 +226,12 @@ class _Loader:
     def load_citations(self, doc: Document, spec: schema.CitationsFile) -> None:
         for ref, entry in spec.citations.items():
             if ref in self.citations:
-                raise self.error(doc, f"citation {ref!r} is already defined at {self.citation_sources[ref]}", ("citations", ref), key=True)
+                raise self.error(
+                    doc,
+                    f"citation {ref!r} is already defined at {self.citation_sources[ref]}",
+                    ("citations", ref),
+                    key=True,
+                )
             self.citations[ref] = Citation(ref=ref, **entry.model_dump())
             self.citation_sources[ref] = self.source(doc, ("citations", ref))
 
@@ -260,7 +275,11 @@ class _Loader:
                     key=True,
                 )
             if fact.type is not None or fact.values is not None:
-                raise self.error(doc, "input facts take their type and values from the product contract", ("facts", name))
+                raise self.error(
+                    doc,
+                    "input facts take their type and values from the product contract",
+                    ("facts", name),
+                )
         for name, (kind, values) in fields.items():
             if name not in texts:
                 where = texts and next(iter(texts.values()))[0]
@@ -283,10 +302,14 @@ class _Loader:
             if not fact.question:
                 raise self.error(doc, "every input fact needs a question", ("facts", name))
 
-    def when_unknown(self, doc: Document, fact: schema.FactSpec, path: Path_) -> tuple[str, tuple[Citation, ...]] | None:
+    def when_unknown(
+        self, doc: Document, fact: schema.FactSpec, path: Path_
+    ) -> tuple[str, tuple[Citation, ...]] | None:
         if fact.when_unknown is None:
             return None
-        cites = self.resolve_citations(doc, fact.when_unknown.citations, (*path, "when_unknown", "citations"))
+        cites = self.resolve_citations(
+            doc, fact.when_unknown.citations, (*path, "when_unknown", "citations")
+        )
         return (fact.when_unknown.note, cites)
 
     def load_derived_facts(self, doc: Document, spec: schema.FactsFile) -> None:
@@ -294,9 +317,16 @@ class _Loader:
         for name, fact in spec.facts.items():
             path = ("facts", name)
             if not name.startswith(f"{code}.") and code != "common":
-                raise self.error(doc, f"derived facts in {code}/ must be named {code}.<name>", path, key=True)
+                raise self.error(
+                    doc, f"derived facts in {code}/ must be named {code}.<name>", path, key=True
+                )
             if name in self.facts:
-                raise self.error(doc, f"fact {name!r} is already defined at {self.facts[name].source}", path, key=True)
+                raise self.error(
+                    doc,
+                    f"fact {name!r} is already defined at {self.facts[name].source}",
+                    path,
+                    key=True,
+                )
             if fact.type not in ("bool", "enum"):
                 raise self.error(doc, "a derived fact is of type bool or enum", (*path, "type"))
             values: tuple[Any, ...]
@@ -335,8 +365,10 @@ class _Loader:
                 raise self.error(doc, "an enum attribute needs its values", path)
             if attr.type == "terms" and not attr.vocabulary:
                 raise self.error(doc, "a terms attribute names its vocabulary", path)
-            values: tuple[Any, ...] | None = (True, False) if attr.type == "bool" else (
-                tuple(attr.values) if attr.values else None
+            values: tuple[Any, ...] | None = (
+                (True, False)
+                if attr.type == "bool"
+                else (tuple(attr.values) if attr.values else None)
             )
             attributes[name] = AttributeDef(
                 name=name,
@@ -368,7 +400,9 @@ class _Loader:
             if not isinstance(label, str) or not label:
                 raise self.error(doc, "a term needs a label", path)
             term_aliases = body.get("aliases") or []
-            if not isinstance(term_aliases, list) or not all(isinstance(a, str) for a in term_aliases):
+            if not isinstance(term_aliases, list) or not all(
+                isinstance(a, str) for a in term_aliases
+            ):
                 raise self.error(doc, "aliases is a list of words", (*path, "aliases"))
             for alias in term_aliases:
                 key = alias.lower().replace("-", "_").replace(" ", "_")
@@ -379,8 +413,15 @@ class _Loader:
             cites: dict[str, tuple[Citation, ...]] = {}
             for attr_name, refs in (body.get("citations") or {}).items():
                 if attr_name not in attributes:
-                    raise self.error(doc, f"citations for unknown attribute {attr_name!r}", (*path, "citations", attr_name), key=True)
-                cites[attr_name] = self.resolve_citations(doc, refs, (*path, "citations", attr_name))
+                    raise self.error(
+                        doc,
+                        f"citations for unknown attribute {attr_name!r}",
+                        (*path, "citations", attr_name),
+                        key=True,
+                    )
+                cites[attr_name] = self.resolve_citations(
+                    doc, refs, (*path, "citations", attr_name)
+                )
             notes = body.get("notes") or {}
             terms[term_name] = Term(
                 name=term_name,
@@ -410,12 +451,24 @@ class _Loader:
             for field_name in vocab.fields:
                 fact = self.facts.get(field_name)
                 if fact is None or fact.type not in ("text", "list"):
-                    raise self.error(doc, f"{field_name!r} is not a text or list field of the product contract", ("applies_to",))
+                    raise self.error(
+                        doc,
+                        f"{field_name!r} is not a text or list field of the product contract",
+                        ("applies_to",),
+                    )
                 if fact.vocabulary:
-                    raise self.error(doc, f"{field_name!r} already uses vocabulary {fact.vocabulary!r}", ("applies_to",))
+                    raise self.error(
+                        doc,
+                        f"{field_name!r} already uses vocabulary {fact.vocabulary!r}",
+                        ("applies_to",),
+                    )
                 self.facts[field_name] = FactDef(
-                    **{**fact.__dict__, "type": "list" if fact.type == "list" else "term",
-                       "values": tuple(vocab.terms), "vocabulary": vocab.name}
+                    **{
+                        **fact.__dict__,
+                        "type": "list" if fact.type == "list" else "term",
+                        "values": tuple(vocab.terms),
+                        "vocabulary": vocab.name,
+                    }
                 )
         for vocab in self.vocabs.values():
             doc = self._vocab_docs[vocab.name]
@@ -427,11 +480,19 @@ class _Loader:
                     if attr.type == "terms":
                         target = self.vocabs.get(attr.vocabulary or "")
                         if target is None:
-                            raise self.error(doc, f"no vocabulary named {attr.vocabulary!r}", ("attributes", attr.name, "vocabulary"))
+                            raise self.error(
+                                doc,
+                                f"no vocabulary named {attr.vocabulary!r}",
+                                ("attributes", attr.name, "vocabulary"),
+                            )
                         values = tuple(target.terms)
                     is_list = base.type == "list" or attr.type == "terms"
                     if base.type == "list" and attr.type == "terms":
-                        raise self.error(doc, "a list field's attribute must be a single value", ("attributes", attr.name))
+                        raise self.error(
+                            doc,
+                            "a list field's attribute must be a single value",
+                            ("attributes", attr.name),
+                        )
                     depends = [field_name]
                     if attr.refine_by:
                         depends.append(attr.refine_by)
@@ -451,51 +512,94 @@ class _Loader:
                 if attr.refine_by:
                     refine = self.facts.get(attr.refine_by)
                     if refine is None or refine.type != "term":
-                        raise self.error(doc, f"refine_by {attr.refine_by!r} is not a vocabulary field", ("attributes", attr.name, "refine_by"))
+                        raise self.error(
+                            doc,
+                            f"refine_by {attr.refine_by!r} is not a vocabulary field",
+                            ("attributes", attr.name, "refine_by"),
+                        )
                 if attr.member_of:
                     target = self.facts.get(attr.member_of)
                     if target is None or target.type != "list":
-                        raise self.error(doc, f"member_of {attr.member_of!r} is not a list fact", ("attributes", attr.name, "member_of"))
+                        raise self.error(
+                            doc,
+                            f"member_of {attr.member_of!r} is not a list fact",
+                            ("attributes", attr.name, "member_of"),
+                        )
                     if attr.type != "bool":
-                        raise self.error(doc, "a member_of attribute is of type bool", ("attributes", attr.name))
+                        raise self.error(
+                            doc, "a member_of attribute is of type bool", ("attributes", attr.name)
+                        )
                     for field_name in vocab.fields:
                         fact = self.facts[f"{field_name}.{attr.name}"]
-                        self.facts[fact.name] = FactDef(**{**fact.__dict__, "depends_on": (*fact.depends_on, *target.depends_on)})
+                        self.facts[fact.name] = FactDef(
+                            **{
+                                **fact.__dict__,
+                                "depends_on": (*fact.depends_on, *target.depends_on),
+                            }
+                        )
                 for term in vocab.terms.values():
                     if attr.name in term.attributes:
                         self.check_term_value(doc, vocab, term, attr, term.attributes[attr.name])
                 if attr.default is not None:
                     self.check_term_value(doc, vocab, None, attr, attr.default)
 
-    def check_term_value(self, doc: Document, vocab: Vocabulary, term: Term | None, attr: AttributeDef, value: Any) -> None:
-        path: Path_ = ("terms", term.name, attr.name) if term else ("attributes", attr.name, "default")
+    def check_term_value(
+        self, doc: Document, vocab: Vocabulary, term: Term | None, attr: AttributeDef, value: Any
+    ) -> None:
+        path: Path_ = (
+            ("terms", term.name, attr.name) if term else ("attributes", attr.name, "default")
+        )
 
         def plain(v: Any) -> None:
             if attr.type == "terms":
                 target = self.vocabs[attr.vocabulary or ""]
                 if not isinstance(v, list) or any(x not in target.terms for x in v):
                     bad = [x for x in v if x not in target.terms] if isinstance(v, list) else [v]
-                    raise self.error(doc, f"{bad[0]!r} is not a term of vocabulary {target.name!r}", path)
+                    raise self.error(
+                        doc, f"{bad[0]!r} is not a term of vocabulary {target.name!r}", path
+                    )
             elif attr.values is not None and v not in attr.values:
-                raise self.error(doc, f"{v!r} is not a value of {attr.name} ({', '.join(map(str, attr.values))})", path)
+                raise self.error(
+                    doc,
+                    f"{v!r} is not a value of {attr.name} ({', '.join(map(str, attr.values))})",
+                    path,
+                )
 
         if isinstance(value, dict):
             if set(value) == {"inherit_from"}:
                 other = self.vocabulary_for(value["inherit_from"])
                 if other is None or attr.name not in other.attributes:
-                    raise self.error(doc, f"inherit_from {value['inherit_from']!r}: no vocabulary field with attribute {attr.name!r}", path)
+                    raise self.error(
+                        doc,
+                        f"inherit_from {value['inherit_from']!r}: no vocabulary field with attribute {attr.name!r}",
+                        path,
+                    )
                 return
             if set(value) == {"item_field"}:
-                if value["item_field"] not in product_model.CombinedItem.model_fields or vocab.name != "combined_with":
-                    raise self.error(doc, f"item_field {value['item_field']!r} is not a field of a combined_with item", path)
+                if (
+                    value["item_field"] not in product_model.CombinedItem.model_fields
+                    or vocab.name != "combined_with"
+                ):
+                    raise self.error(
+                        doc,
+                        f"item_field {value['item_field']!r} is not a field of a combined_with item",
+                        path,
+                    )
                 return
             if attr.refine_by is None or "default" not in value:
-                raise self.error(doc, "a mapping value needs refine_by on the attribute and a 'default'", path)
+                raise self.error(
+                    doc, "a mapping value needs refine_by on the attribute and a 'default'", path
+                )
             refine_vocab = self.vocabulary_for(attr.refine_by)
             assert refine_vocab is not None
             for key, v in value.items():
                 if key != "default" and key not in refine_vocab.terms:
-                    raise self.error(doc, f"{key!r} is not a term of {refine_vocab.name!r} (refine_by {attr.refine_by})", (*path, key), key=True)
+                    raise self.error(
+                        doc,
+                        f"{key!r} is not a term of {refine_vocab.name!r} (refine_by {attr.refine_by})",
+                        (*path, key),
+                        key=True,
+                    )
                 plain(v)
             return
         if attr.member_of:
@@ -512,25 +616,50 @@ class _Loader:
 
     def load_jurisdiction(self, doc: Document, spec: schema.JurisdictionFile) -> None:
         if doc.file != f"{spec.code}/jurisdiction.yaml":
-            raise self.error(doc, f"jurisdiction {spec.code!r} belongs in {spec.code}/jurisdiction.yaml", ("code",))
+            raise self.error(
+                doc,
+                f"jurisdiction {spec.code!r} belongs in {spec.code}/jurisdiction.yaml",
+                ("code",),
+            )
         pathway = self.facts.get(spec.pathway_fact)
         if pathway is None or pathway.origin != "derived" or pathway.type != "enum":
-            raise self.error(doc, f"pathway_fact {spec.pathway_fact!r} must be a derived enum fact", ("pathway_fact",))
+            raise self.error(
+                doc,
+                f"pathway_fact {spec.pathway_fact!r} must be a derived enum fact",
+                ("pathway_fact",),
+            )
         if set(pathway.values or ()) != set(spec.pathways):
-            raise self.error(doc, f"the values of {spec.pathway_fact} must be exactly the pathways listed here", ("pathways",))
+            raise self.error(
+                doc,
+                f"the values of {spec.pathway_fact} must be exactly the pathways listed here",
+                ("pathways",),
+            )
         pathways = {}
         for pid, p in spec.pathways.items():
             if not pid.startswith(f"{spec.code}."):
-                raise self.error(doc, f"pathway ids start with '{spec.code}.'", ("pathways", pid), key=True)
+                raise self.error(
+                    doc, f"pathway ids start with '{spec.code}.'", ("pathways", pid), key=True
+                )
             self.claim_id(pid, doc, ("pathways", pid))
-            pathways[pid] = Pathway(id=pid, title=p.title, premarket_review=p.premarket_review, description=p.description)
+            pathways[pid] = Pathway(
+                id=pid,
+                title=p.title,
+                premarket_review=p.premarket_review,
+                description=p.description,
+            )
         if spec.classification_fact:
             cls = self.facts.get(spec.classification_fact)
             if cls is None or cls.origin != "derived" or cls.type != "enum":
-                raise self.error(doc, f"classification_fact {spec.classification_fact!r} must be a derived enum fact", ("classification_fact",))
+                raise self.error(
+                    doc,
+                    f"classification_fact {spec.classification_fact!r} must be a derived enum fact",
+                    ("classification_fact",),
+                )
             missing = [v for v in cls.values or () if v not in spec.classifications]
             if missing:
-                raise self.error(doc, f"classification {missing[0]!r} has no title here", ("classifications",))
+                raise self.error(
+                    doc, f"classification {missing[0]!r} has no title here", ("classifications",)
+                )
         self.jurisdictions[spec.code] = Jurisdiction(
             code=spec.code,
             name=spec.name,
@@ -540,7 +669,8 @@ class _Loader:
             classification_fact=spec.classification_fact,
             pathways=pathways,
             classifications={
-                cid: Classification(cid, c.title, c.premarket_review) for cid, c in spec.classifications.items()
+                cid: Classification(cid, c.title, c.premarket_review)
+                for cid, c in spec.classifications.items()
             },
             source=self.source(doc, ()),
         )
@@ -550,7 +680,10 @@ class _Loader:
     def load_rules(self, doc: Document, spec: schema.RulesFile) -> None:
         code = self.jurisdiction_of(doc)
         if code not in self.jurisdictions and code != "common":
-            raise self.error(doc, f"rules must sit in a jurisdiction folder (one of {', '.join(self.jurisdictions)}) or common/")
+            raise self.error(
+                doc,
+                f"rules must sit in a jurisdiction folder (one of {', '.join(self.jurisdictions)}) or common/",
+            )
         for index, raw in enumerate(spec.rules):
             path: Path_ = ("rules", index)
             if "decide" in raw:
@@ -558,19 +691,29 @@ class _Loader:
             else:
                 self.load_rule(doc, spec, code, raw, path)
 
-    def validate(self, doc: Document, model: type[BaseModel], raw: dict[str, Any], path: Path_) -> Any:
+    def validate(
+        self, doc: Document, model: type[BaseModel], raw: dict[str, Any], path: Path_
+    ) -> Any:
         try:
             return model.model_validate(raw)
         except ValidationError as exc:
-            err = to_input_error(exc, doc, model, path)
-            raise RuleBaseError(err.message, file=err.location.file, line=err.location.line,
-                                column=err.location.column, field=err.field) from None
+            raise _as_rulebase_error(to_input_error(exc, doc, model, path)) from None
 
-    def effective(self, doc: Document, spec: schema.RulesFile, own: schema.EffectiveSpec | None,
-                  inherited: schema.EffectiveSpec | None, path: Path_) -> Effective:
+    def effective(
+        self,
+        doc: Document,
+        spec: schema.RulesFile,
+        own: schema.EffectiveSpec | None,
+        inherited: schema.EffectiveSpec | None,
+        path: Path_,
+    ) -> Effective:
         chosen = own or inherited or spec.effective
         if chosen is None:
-            raise self.error(doc, "no effective date: give 'effective: {from: YYYY-MM-DD}' here or for the file", path)
+            raise self.error(
+                doc,
+                "no effective date: give 'effective: {from: YYYY-MM-DD}' here or for the file",
+                path,
+            )
         if chosen.end is not None and chosen.end < chosen.start:
             raise self.error(doc, "effective 'to' is before 'from'", (*path, "effective"))
         return Effective(chosen.start, chosen.end)
@@ -580,14 +723,20 @@ class _Loader:
             raise self.error(doc, f"rule ids in {code}/ start with '{code}.'", (*path, "id"))
         self.claim_id(ident, doc, path)
 
-    def load_rule(self, doc: Document, spec: schema.RulesFile, code: str, raw: dict[str, Any], path: Path_) -> None:
+    def load_rule(
+        self, doc: Document, spec: schema.RulesFile, code: str, raw: dict[str, Any], path: Path_
+    ) -> None:
         rs: schema.RuleSpec = self.validate(doc, schema.RuleSpec, raw, path)
         self.check_rule_id(doc, code, rs.id, path)
         when = self.condition(doc, rs.when, (*path, "when"))
         fact = value = None
         if rs.kind == "derive":
             if not rs.then or len(rs.then) != 1:
-                raise self.error(doc, "a derive rule sets exactly one fact: then: {fact: value}", (*path, "then") if rs.then else path)
+                raise self.error(
+                    doc,
+                    "a derive rule sets exactly one fact: then: {fact: value}",
+                    (*path, "then") if rs.then else path,
+                )
             fact, value = next(iter(rs.then.items()))
             self.check_derived_value(doc, code, fact, value, (*path, "then", fact))
         elif rs.then is not None:
@@ -597,8 +746,14 @@ class _Loader:
         if rs.kind == "obligation" and not rs.timing:
             raise self.error(doc, "an obligation says when it applies (timing)", path)
         if rs.eligible_when is not None and rs.kind != "option":
-            raise self.error(doc, "only options have eligible_when", (*path, "eligible_when"), key=True)
-        eligible = self.condition(doc, rs.eligible_when, (*path, "eligible_when")) if rs.eligible_when is not None else None
+            raise self.error(
+                doc, "only options have eligible_when", (*path, "eligible_when"), key=True
+            )
+        eligible = (
+            self.condition(doc, rs.eligible_when, (*path, "eligible_when"))
+            if rs.eligible_when is not None
+            else None
+        )
         citations = self.resolve_citations(doc, rs.citations, (*path, "citations"))
         if not citations:
             raise self.error(doc, "every rule cites at least one legal source", path)
@@ -623,12 +778,18 @@ class _Loader:
             )
         )
 
-    def load_decision(self, doc: Document, spec: schema.RulesFile, code: str, raw: dict[str, Any], path: Path_) -> None:
+    def load_decision(
+        self, doc: Document, spec: schema.RulesFile, code: str, raw: dict[str, Any], path: Path_
+    ) -> None:
         ds: schema.DecisionSpec = self.validate(doc, schema.DecisionSpec, raw, path)
         self.check_rule_id(doc, code, ds.id, path)
         fact_def = self.facts.get(ds.decide)
         if fact_def is None or fact_def.origin != "derived":
-            raise self.error(doc, f"decide: {ds.decide!r} is not a derived fact" + self.fact_hint(ds.decide), (*path, "decide"))
+            raise self.error(
+                doc,
+                f"decide: {ds.decide!r} is not a derived fact" + self.fact_hint(ds.decide),
+                (*path, "decide"),
+            )
         shared = self.resolve_citations(doc, ds.citations, (*path, "citations"))
         case_ids = []
         for index, case in enumerate(ds.first_match):
@@ -637,7 +798,9 @@ class _Loader:
             self.check_derived_value(doc, code, ds.decide, case.value, (*cpath, "value"))
             citations = self.resolve_citations(doc, case.citations, (*cpath, "citations")) or shared
             if not citations:
-                raise self.error(doc, "every case cites at least one legal source (or the decision does)", cpath)
+                raise self.error(
+                    doc, "every case cites at least one legal source (or the decision does)", cpath
+                )
             self.rules.append(
                 Rule(
                     id=case.id,
@@ -660,7 +823,11 @@ class _Loader:
             )
             case_ids.append(case.id)
         self.decisions[ds.id] = Decision(
-            id=ds.id, title=ds.title, fact=ds.decide, jurisdiction=code, cases=tuple(case_ids),
+            id=ds.id,
+            title=ds.title,
+            fact=ds.decide,
+            jurisdiction=code,
+            cases=tuple(case_ids),
             source=self.source(doc, path),
         )
 
@@ -668,16 +835,25 @@ class _Loader:
         hint = suggest(name, self.facts)
         return f" (did you mean {hint!r}?)" if hint else ""
 
-    def check_derived_value(self, doc: Document, code: str, fact: str, value: Any, path: Path_) -> None:
+    def check_derived_value(
+        self, doc: Document, code: str, fact: str, value: Any, path: Path_
+    ) -> None:
         definition = self.facts.get(fact)
         if definition is None:
-            raise self.error(doc, f"fact {fact!r} is not defined" + self.fact_hint(fact), path, key=True)
+            raise self.error(
+                doc, f"fact {fact!r} is not defined" + self.fact_hint(fact), path, key=True
+            )
         if definition.origin != "derived":
-            raise self.error(doc, f"{fact!r} is an input fact: rules can only set derived facts", path, key=True)
+            raise self.error(
+                doc, f"{fact!r} is an input fact: rules can only set derived facts", path, key=True
+            )
         if definition.jurisdiction not in (code, "common") and code != "common":
             raise self.error(doc, f"rules in {code}/ cannot set {fact!r}", path, key=True)
         if value not in (definition.values or ()):
-            shown = ", ".join("true" if v is True else "false" if v is False else str(v) for v in definition.values or ())
+            shown = ", ".join(
+                "true" if v is True else "false" if v is False else str(v)
+                for v in definition.values or ()
+            )
             raise self.error(doc, f"{value!r} is not a value of {fact} ({shown})", path)
 
     # ---------------------------------------------------------------- conditions
@@ -711,32 +887,59 @@ class _Loader:
     def leaf(self, doc: Document, fact_name: str, spec: Any, path: Path_) -> Leaf:
         fact = self.facts.get(fact_name)
         if fact is None:
-            raise self.error(doc, f"fact {fact_name!r} is not defined" + self.fact_hint(fact_name), path, key=True)
+            raise self.error(
+                doc,
+                f"fact {fact_name!r} is not defined" + self.fact_hint(fact_name),
+                path,
+                key=True,
+            )
         if isinstance(spec, dict):
             if len(spec) != 1:
-                raise self.error(doc, "write one operator per test, e.g. {includes: culture_expansion}", path)
+                raise self.error(
+                    doc, "write one operator per test, e.g. {includes: culture_expansion}", path
+                )
             op, value = next(iter(spec.items()))
-            ops = {"not": "ne", "one_of": "in", "none_of": "not_in"}
-            op = ops.get(op, op)
-            if op not in (*SCALAR_OPS, *LIST_OPS, *DATE_OPS):
-                allowed = ["not", "one_of", "none_of", *LIST_OPS, *DATE_OPS]
+            ops = {
+                "not": "ne",
+                "one_of": "in",
+                "none_of": "not_in",
+                **{o: o for o in (*LIST_OPS, *DATE_OPS)},
+            }
+            if op not in ops:
+                allowed = list(ops)
                 hint = suggest(str(op), allowed)
                 raise self.error(
                     doc,
-                    f"unknown operator {op!r}" + (f" (did you mean {hint!r}?)" if hint else f"; use one of {', '.join(allowed)}"),
+                    f"unknown operator {op!r}"
+                    + (
+                        f" (did you mean {hint!r}?)"
+                        if hint
+                        else f"; use one of {', '.join(allowed)}"
+                    ),
                     (*path, op),
                     key=True,
                 )
+            op = ops[op]
             if op == "ne" and isinstance(value, list):
                 op = "not_in"
         else:
             op, value = ("in", spec) if isinstance(spec, list) else ("eq", spec)
         if fact.type == "list" and op not in LIST_OPS:
-            raise self.error(doc, f"{fact_name} is a list: test it with includes, excludes, includes_any, includes_none or only", path)
+            raise self.error(
+                doc,
+                f"{fact_name} is a list: test it with includes, excludes, includes_any, includes_none or only",
+                path,
+            )
         if fact.type == "date" and op not in DATE_OPS:
-            raise self.error(doc, f"{fact_name} is a date: test it with before or on_or_after", path)
+            raise self.error(
+                doc, f"{fact_name} is a date: test it with before or on_or_after", path
+            )
         if fact.type not in ("list", "date") and op not in SCALAR_OPS:
-            raise self.error(doc, f"{fact_name} is a single value: test it with a value, a list of values, or not/one_of/none_of", path)
+            raise self.error(
+                doc,
+                f"{fact_name} is a single value: test it with a value, a list of values, or not/one_of/none_of",
+                path,
+            )
         multi = op in ("in", "not_in", "includes_any", "includes_none", "only")
         if multi:
             if not isinstance(value, list) or not value:
@@ -751,7 +954,9 @@ class _Loader:
                 if not isinstance(v, _dt.date):
                     raise self.error(doc, f"{v!r} is not a date (YYYY-MM-DD)", path)
             elif fact.values is not None and v not in fact.values:
-                shown = ", ".join("true" if x is True else "false" if x is False else str(x) for x in fact.values)
+                shown = ", ".join(
+                    "true" if x is True else "false" if x is False else str(x) for x in fact.values
+                )
                 hint = suggest(str(v), [str(x) for x in fact.values])
                 raise self.error(
                     doc,
@@ -761,6 +966,12 @@ class _Loader:
                 )
             elif fact.type == "text" and not isinstance(v, str):
                 raise self.error(doc, f"{fact_name} is text: compare it with text", path)
+        if op == "only" and fact.values is not None and set(fact.values) <= set(values):
+            raise self.error(
+                doc,
+                f"'only' lists every value of {fact_name}: the test always holds, remove it",
+                path,
+            )
         return Leaf(fact_name, op, tuple(values) if multi else values[0])
 
     # ---------------------------------------------------------------- whole-base checks
@@ -776,16 +987,23 @@ class _Loader:
                 try:
                     dnf(cond, self.domain)
                 except ValueError as exc:
-                    raise RuleBaseError(f"{rule.id}: {exc}", file=rule.source.file, line=rule.source.line) from None
+                    raise RuleBaseError(
+                        f"{rule.id}: {exc}", file=rule.source.file, line=rule.source.line
+                    ) from None
             if rule.supersedes:
                 old = by_id.get(rule.supersedes)
                 if old is None:
-                    raise RuleBaseError(f"{rule.id} supersedes unknown rule {rule.supersedes!r}", file=rule.source.file, line=rule.source.line)
+                    raise RuleBaseError(
+                        f"{rule.id} supersedes unknown rule {rule.supersedes!r}",
+                        file=rule.source.file,
+                        line=rule.source.line,
+                    )
                 if old.effective.end is None:
                     raise RuleBaseError(
                         f"{rule.id} supersedes {old.id}, which has no end date: give it 'to: "
                         f"{(rule.effective.start - _dt.timedelta(days=1)).isoformat()}'",
-                        file=old.source.file, line=old.source.line,
+                        file=old.source.file,
+                        line=old.source.line,
                     )
                 expected = old.effective.end + _dt.timedelta(days=1)
                 if rule.effective.start != expected:
@@ -793,23 +1011,32 @@ class _Loader:
                     raise RuleBaseError(
                         f"{rule.id} (from {rule.effective.start}) {gap} {old.id} (to {old.effective.end}): "
                         f"a superseding rule starts the day after the rule it replaces ends ({expected})",
-                        file=rule.source.file, line=rule.source.line,
+                        file=rule.source.file,
+                        line=rule.source.line,
                     )
                 if old.kind != rule.kind or old.fact != rule.fact:
-                    raise RuleBaseError(f"{rule.id} supersedes {old.id}, which concludes something else",
-                                        file=rule.source.file, line=rule.source.line)
+                    raise RuleBaseError(
+                        f"{rule.id} supersedes {old.id}, which concludes something else",
+                        file=rule.source.file,
+                        line=rule.source.line,
+                    )
         successors: dict[str, str] = {}
         for rule in self.rules:
             if rule.supersedes:
                 if rule.supersedes in successors:
-                    raise RuleBaseError(f"{rule.supersedes} is superseded twice ({successors[rule.supersedes]}, {rule.id})",
-                                        file=rule.source.file, line=rule.source.line)
+                    raise RuleBaseError(
+                        f"{rule.supersedes} is superseded twice ({successors[rule.supersedes]}, {rule.id})",
+                        file=rule.source.file,
+                        line=rule.source.line,
+                    )
                 successors[rule.supersedes] = rule.id
         for code, jur in self.jurisdictions.items():
             keys = self.engine_keys(code)
             if keys > MAX_ENGINE_KEYS:
-                raise RuleBaseError(f"jurisdiction {code} reads {keys} product facts; the engine allows {MAX_ENGINE_KEYS}",
-                                    file=jur.source.file)
+                raise RuleBaseError(
+                    f"jurisdiction {code} reads {keys} product facts; the engine allows {MAX_ENGINE_KEYS}",
+                    file=jur.source.file,
+                )
 
     def domain(self, fact: str) -> tuple[Any, ...] | None:
         definition = self.facts.get(fact)
@@ -820,7 +1047,8 @@ class _Loader:
         if fact.origin == "derived" and fact.jurisdiction not in (rule.jurisdiction, "common"):
             raise RuleBaseError(
                 f"{rule.id} reads {leaf.fact}, a fact of another jurisdiction ({fact.jurisdiction})",
-                file=rule.source.file, line=rule.source.line,
+                file=rule.source.file,
+                line=rule.source.line,
             )
 
     def engine_keys(self, code: str) -> int:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from collections.abc import Iterable
 
 from .conditions import TRUE, All, Condition, Not
 
@@ -160,7 +159,9 @@ class Term:
     aliases: tuple[str, ...]
     description: str | None
     attributes: dict[str, Any] = field(hash=False, compare=False)
-    citations: dict[str, tuple[Citation, ...]] = field(default_factory=dict, hash=False, compare=False)
+    citations: dict[str, tuple[Citation, ...]] = field(
+        default_factory=dict, hash=False, compare=False
+    )
     notes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 

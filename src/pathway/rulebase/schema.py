@@ -23,7 +23,8 @@ class CitationEntry(_Spec):
     url: StrictStr = Field(pattern=r"^https?://\S+$")
     title: StrictStr | None = None
     original_title: StrictStr | None = Field(
-        default=None, description="the instrument's title in its own language (Japanese, Chinese...)"
+        default=None,
+        description="the instrument's title in its own language (Japanese, Chinese...)",
     )
     basis: Literal["primary", "secondary", "unverified"] = Field(
         description="primary: checked against the legal text; secondary: against a secondary "
@@ -153,7 +154,8 @@ class PathwaySpec(_Spec):
 class ClassificationSpec(_Spec):
     title: StrictStr
     premarket_review: StrictBool | None = Field(
-        default=None, description="when the pathway leaves premarket review open (null), this decides it"
+        default=None,
+        description="when the pathway leaves premarket review open (null), this decides it",
     )
 
 

@@ -1,0 +1,189 @@
+"""The rule base loader: the shipped base is valid; each planted defect is refused with file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import pathway
+from pathway.errors import RuleBaseError
+
+SHIPPED = pathway.default_rules_dir()
+RULE_FILE = "us/21cfr1271/1271_10a_criteria.yaml"
+
+
+def planted(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    root = tmp_path / "rules"
+    shutil.copytree(SHIPPED, root)
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found in {file}: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def test_shipped_rule_base_is_valid() -> None:
+    rb = pathway.load_rulebase()
+    assert rb.rules and rb.jurisdictions
+    ids = [r.id for r in rb.rules]
+    assert len(ids) == len(set(ids))
+    for rule in rb.rules:
+        assert rule.citations, rule.id
+        for c in rule.citations:
+            assert c.url.startswith("https://"), (rule.id, c.ref)
+
+
+DEFECTS = {
+    "duplicate id": (
+        RULE_FILE,
+        "- id: us.systemic.reproductive",
+        "- id: us.systemic.autologous",
+        "already used",
+    ),
+    "no citation": (
+        RULE_FILE,
+        '    citations: ["21 CFR 1271.10(a)(4)"]\n\n  - id: us.systemic.reproductive',
+        "\n\n  - id: us.systemic.reproductive",
+        "cites at least one",
+    ),
+    "unknown citation": (
+        RULE_FILE,
+        '"21 CFR 1271.10(a)(3)"]',
+        '"21 CFR 1271.10(a)(33)"]',
+        "not in any citations file",
+    ),
+    "unknown fact": (
+        RULE_FILE,
+        "use.systemic_effect: false",
+        "use.systemic_efect: false",
+        "did you mean 'use.systemic_effect'",
+    ),
+    "value out of domain": (
+        RULE_FILE,
+        "material.origin: autologous",
+        "material.origin: autologus",
+        "did you mean 'autologous'",
+    ),
+    "unknown operator": (
+        RULE_FILE,
+        "{only: [allowed_agent]}",
+        "{onlyy: [allowed_agent]}",
+        "unknown operator",
+    ),
+    "ne instead of not": (
+        RULE_FILE,
+        "{only: [allowed_agent]}",
+        "{ne: [allowed_agent]}",
+        "unknown operator",
+    ),
+    "list tested as scalar": (
+        RULE_FILE,
+        "combined_with.us_combination: {includes: other_article}",
+        "combined_with.us_combination: other_article",
+        "is a list",
+    ),
+    "derive two facts": (
+        RULE_FILE,
+        'then: {us.systemic_ok: true}\n    citations: ["21 CFR 1271.10(a)(4)", "21 CFR 1271.3(a)"]',
+        'then: {us.systemic_ok: true, us.meets_361: true}\n    citations: ["21 CFR 1271.10(a)(4)", "21 CFR 1271.3(a)"]',
+        "exactly one fact",
+    ),
+    "sets an input fact": (
+        RULE_FILE,
+        'then: {us.systemic_ok: true}\n    citations: ["21 CFR 1271.10(a)(4)", "21 CFR 1271.3(a)"]',
+        'then: {use.reproductive: true}\n    citations: ["21 CFR 1271.10(a)(4)", "21 CFR 1271.3(a)"]',
+        "input fact",
+    ),
+    "unknown rule key": (
+        RULE_FILE,
+        "    title: For reproductive use",
+        "    titel: For reproductive use",
+        "did you mean 'title'",
+    ),
+    "no effective date": (RULE_FILE, "effective: {from: 2005-05-25}\n", "", "no effective date"),
+    "to before from": (
+        RULE_FILE,
+        "effective: {from: 2005-05-25}",
+        "effective: {from: 2005-05-25, to: 2001-01-01}",
+        "before 'from'",
+    ),
+    "citation without url": (
+        "us/citations.yaml",
+        "    url: https://www.ecfr.gov/current/title-21/section-1271.20\n",
+        "",
+        "required field is missing",
+    ),
+    "superseding gap": (
+        "us/notes.yaml",
+        "effective: {from: 2021-06-01}",
+        "effective: {from: 2021-06-05}",
+        "leaves a gap",
+    ),
+    "superseding overlap": (
+        "us/notes.yaml",
+        "effective: {from: 2021-06-01}",
+        "effective: {from: 2021-05-20}",
+        "overlaps",
+    ),
+    "unknown vocabulary attribute": (
+        "vocabulary/processing.yaml",
+        "    us_ssp_such: true\n    notes: {us_ssp_such:",
+        "    us_ssp_sucj: true\n    notes: {us_ssp_such:",
+        "did you mean 'us_ssp_such'",
+    ),
+    "vocabulary value out of domain": (
+        "vocabulary/processing.yaml",
+        "us_mm_structural: {default: more_than_minimal, bone: minimal}",
+        "us_mm_structural: {default: more_than_minimal, bone: minimall}",
+        "is not a value",
+    ),
+    "refinement by unknown term": (
+        "vocabulary/processing.yaml",
+        "us_mm_structural: {default: more_than_minimal, bone: minimal}",
+        "us_mm_structural: {default: more_than_minimal, bones: minimal}",
+        "is not a term",
+    ),
+    "unknown kind": ("us/notes.yaml", "kind: rules", "kind: rule", "did you mean 'rules'"),
+    "rule outside its folder prefix": (
+        RULE_FILE,
+        "- id: us.systemic.reproductive",
+        "- id: eu.systemic.reproductive",
+        "start with 'us.'",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEFECTS))
+def test_planted_defect_is_refused(tmp_path: Path, name: str) -> None:
+    file, old, new, words = DEFECTS[name]
+    root = planted(tmp_path, file, old, new)
+    with pytest.raises(RuleBaseError) as info:
+        pathway.load_rulebase(root)
+    message = str(info.value)
+    assert words in message, message
+    assert message.split(":")[0].endswith(".yaml"), message
+    assert message.split(":")[1].isdigit(), f"no line number: {message}"
+
+
+def test_rule_base_error_through_the_cli(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pathway.cli import cli
+
+    root = planted(tmp_path, *DEFECTS["unknown fact"][:3])
+    result = CliRunner().invoke(cli, ["rules", "lint", "--rules", str(root)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, RuleBaseError)
+
+
+def test_loading_is_cached_by_content(tmp_path: Path) -> None:
+    root = tmp_path / "rules"
+    shutil.copytree(SHIPPED, root)
+    first = pathway.load_rulebase(root)
+    assert pathway.load_rulebase(root) is first
+    (root / "us" / "notes.yaml").write_text(
+        (root / "us" / "notes.yaml").read_text() + "\n# changed\n"
+    )
+    assert pathway.load_rulebase(root).sha256 != first.sha256
