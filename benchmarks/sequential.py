@@ -42,7 +42,7 @@ def main(count: int) -> None:
         assessor.assess(product, as_of=day)
     marks = {1_000, 10_000, 50_000, count}
     times = array("d", bytes(8 * count))  # preallocated: the timings must not show as growth
-    rss_1k = None
+    rss_1k = rss_end = None
     start = time.perf_counter()
     for i in range(1, count + 1):
         t0 = time.perf_counter()
@@ -51,6 +51,7 @@ def main(count: int) -> None:
         if i in marks:
             rss = rss_mib()
             rss_1k = rss if i == 1_000 else rss_1k
+            rss_end = rss
             print(
                 f"{i:>8,} assessments  {time.perf_counter() - start:8.1f} s  RSS {rss:7.1f} MiB",
                 flush=True,
@@ -66,8 +67,8 @@ def main(count: int) -> None:
     print(
         f"per assessment: median {statistics.median(times) * 1e3:.3f} ms, p99 {times[int(len(times) * 0.99)] * 1e3:.3f} ms"
     )
-    if rss_1k is not None:
-        print(f"RSS growth from 1,000 to {count:,} assessments: {rss_mib() - rss_1k:+.1f} MiB")
+    if rss_1k is not None and rss_end is not None:
+        print(f"RSS growth from 1,000 to {count:,} assessments: {rss_end - rss_1k:+.1f} MiB")
 
 
 if __name__ == "__main__":

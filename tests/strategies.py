@@ -28,6 +28,16 @@ from pathway.product import (
 
 OMIT = object()
 
+HE_CONDITIONS = [
+    "non_routine",
+    "quality_standards",
+    "same_member_state",
+    "in_hospital",
+    "practitioner_responsibility",
+    "individual_prescription",
+    "custom_made",
+]
+
 RULEBASE = pathway.load_rulebase()
 
 
@@ -150,6 +160,8 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
         },
         "context": {
             "stage": draw(maybe(st.sampled_from(values(Stage)))),
+            "member_state": draw(maybe(st.sampled_from(terms("context.member_state")), known=3)),
+            "hospital_exemption": {name: draw(tri(known=8)) for name in HE_CONDITIONS},
             "evidence": {
                 "efficacy": draw(maybe(st.sampled_from(values(Efficacy)))),
                 "safety": draw(maybe(st.sampled_from(values(Safety)))),
@@ -317,5 +329,36 @@ def near_361(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+@st.composite
+def hospital_exemption_products(draw: st.DrawFn) -> dict[str, Any]:
+    """Engineered cells prepared in a hospital for one patient, all seven Art 3(7) conditions true."""
+    data = draw(hctp_products())
+    data["genetic_modification"] = draw(st.sampled_from(["none", "ex_vivo"]))
+    data.pop("vector", None)
+    data["processing"] = ["culture_expansion"] + (
+        ["genetic_modification"] if data["genetic_modification"] == "ex_vivo" else []
+    )
+    data["material"].update(form="cells", viable=True)
+    data.setdefault("use", {})["action"] = draw(
+        st.sampled_from(["immunological", "regenerative", "metabolic"])
+    )
+    data["use"]["infectious_disease_vaccine"] = False
+    data["context"] = {
+        "stage": "individual_patient",
+        "member_state": draw(st.sampled_from(terms("context.member_state"))),
+        "hospital_exemption": dict.fromkeys(HE_CONDITIONS, True),
+    }
+    data["combined_with"] = []
+    data.pop("determinations", None)  # an expert's call would override the rules under test
+    return data
+
+
 def products() -> st.SearchStrategy[dict[str, Any]]:
-    return st.one_of(wide_products(), hctp_products(), hctp_products(), products_361(), near_361())
+    return st.one_of(
+        wide_products(),
+        hctp_products(),
+        hctp_products(),
+        products_361(),
+        near_361(),
+        hospital_exemption_products(),
+    )

@@ -21,7 +21,7 @@ from pathway.loading import load_product
 from pathway.render import json as render_json
 
 from .conftest import AS_OF
-from .strategies import RULEBASE, products, products_361
+from .strategies import HE_CONDITIONS, RULEBASE, hospital_exemption_products, products, products_361
 
 for _profile, _count in (("default", 300), ("thorough", 10_000)):
     settings.register_profile(
@@ -35,7 +35,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ENGINE = pathway.Assessor(RULEBASE, "engine")
 ORACLE = pathway.Assessor(RULEBASE, "oracle")
-PERMISSIVE = {"us.361", "us.exempt", "us.not_hctp"}
+PERMISSIVE = {"us.361", "us.exempt", "us.not_hctp", "eu.not_atmp"}
 
 
 def loaded(data: dict[str, Any]) -> pathway.LoadedProduct:
@@ -160,3 +160,17 @@ def test_no_permissive_pathway_without_its_facts(data: dict[str, Any]) -> None:
         deciding = [f for f in result.findings if f.fact == "us.pathway"]
         assert deciding and deciding[0].citations
         assert not result.questions
+
+
+@pytest.mark.parametrize("condition", HE_CONDITIONS)
+@given(data=hospital_exemption_products())
+def test_unknown_hospital_exemption_condition_is_never_the_exemption(
+    condition: str, data: dict[str, Any]
+) -> None:
+    assert outcome(ENGINE, loaded(data), "eu") == "eu.hospital_exemption", (
+        "the generator draws exemptions"
+    )
+    data["context"]["hospital_exemption"][condition] = "unknown"
+    result = ENGINE.assess(loaded(data), ["eu"], AS_OF).jurisdictions["eu"]
+    assert result.pathway is None and result.status == "undetermined"
+    assert f"context.hospital_exemption.{condition}" in {q.fact for q in result.questions}

@@ -129,8 +129,8 @@ DEFECTS = {
     ),
     "unknown vocabulary attribute": (
         "vocabulary/processing.yaml",
-        "    us_ssp_such: true\n    notes: {us_ssp_such:",
-        "    us_ssp_sucj: true\n    notes: {us_ssp_such:",
+        "    label: Encapsulation\n",
+        "    label: Encapsulation\n    us_ssp_sucj: true\n",
         "did you mean 'us_ssp_such'",
     ),
     "vocabulary value out of domain": (

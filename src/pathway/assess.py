@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,13 +22,13 @@ from .assessment import (
 )
 from .errors import ContradictionError, InputError
 from .evaluation import Evaluation
-from .explain import Explainer
+from .explain import Explainer, show
 from .facts import FactView, build_facts
 from .loading import LoadedProduct, load_product
 from .product import Product
 from .questions import QuestionFinder, cite
 from .rulebase.conditions import UNKNOWN, leaves
-from .rulebase.loader import load_rulebase
+from .rulebase.loader import TEMPLATE, load_rulebase
 from .rulebase.model import Rule, RuleBase, decision_order
 
 ProductInput = LoadedProduct | Product | dict[str, Any] | str | Path
@@ -139,6 +140,17 @@ class Assessor:
             return facts[name]
 
         explainer = Explainer(rb, facts, lookup)
+
+        def fill(text: str) -> str:  # {context.member_state} -> "Germany (DE)"
+            def one(match: re.Match[str]) -> str:
+                value = lookup(match.group(1))
+                vocab = rb.vocabulary_for(match.group(1))
+                if vocab is not None and value in vocab.terms:
+                    return f"{vocab.terms[value].label} ({value})"
+                return show(value)
+
+            return TEMPLATE.sub(one, text)
+
         cases = decision_order(active)
         by_id = {r.id: r for r in active}
 
@@ -194,7 +206,7 @@ class Assessor:
         obligations = [
             Obligation(
                 id=r.id,
-                title=r.title,
+                title=fill(r.title),
                 when=r.timing or "",
                 description=r.description,
                 citations=_citations(r.citations),
@@ -205,7 +217,7 @@ class Assessor:
         options = [
             Option(
                 id=r.id,
-                title=r.title,
+                title=fill(r.title),
                 eligible={True: "yes", False: "no", None: "undetermined"}[ev.options.get(r.id)],
                 description=r.description,
                 citations=_citations(r.citations),
@@ -215,7 +227,7 @@ class Assessor:
         ]
         notes = [
             Note(
-                text=r.title + (f" {r.description}" if r.description else ""),
+                text=fill(r.title) + (f" {r.description}" if r.description else ""),
                 rule=r.id,
                 citations=_citations(r.citations),
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -58,6 +59,7 @@ from .model import (
 )
 
 RESERVED_WORDS = {"all", "any", "not"}
+TEMPLATE = re.compile(r"\{([a-z0-9_.]+)\}")  # a product fact named in a title, filled in reports
 MAX_ENGINE_KEYS = 240  # durable_rules refuses facts with more than 253 keys
 
 
@@ -79,17 +81,26 @@ def _as_rulebase_error(err: InputError) -> RuleBaseError:
 
 
 _cache: dict[tuple[str, str], RuleBase] = {}
+_digests: dict[tuple[tuple[str, int, int], ...], str] = {}
 _cache_lock = threading.Lock()
 
 
 def _fingerprint(root: Path) -> tuple[list[Path], str]:
+    """The rule files and the sha256 of their contents (recomputed only when a file changes)."""
     files = sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    stats = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    with _cache_lock:
+        known = _digests.get(stats)
+    if known is not None:
+        return files, known
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
+    with _cache_lock:
+        _digests[stats] = digest.hexdigest()
     return files, digest.hexdigest()
 
 
@@ -757,6 +768,11 @@ class _Loader:
         citations = self.resolve_citations(doc, rs.citations, (*path, "citations"))
         if not citations:
             raise self.error(doc, "every rule cites at least one legal source", path)
+        for name in TEMPLATE.findall(rs.title):
+            if name not in self.facts or self.facts[name].origin == "derived":
+                raise self.error(
+                    doc, f"{{{name}}} in the title is not a product fact", (*path, "title")
+                )
         self.rules.append(
             Rule(
                 id=rs.id,
