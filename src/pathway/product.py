@@ -38,7 +38,7 @@ Form = Literal[
     "gametes_or_embryo",
     "nucleic_acid_only",
 ]
-Origin = Literal["autologous", "allogeneic", "xenogeneic"]
+Origin = Literal["autologous", "allogeneic", "xenogeneic", "autologous_and_allogeneic"]
 DonorRelation = Literal["first_degree", "second_degree", "unrelated"]
 GeneticModification = Literal["none", "ex_vivo", "in_vivo"]
 Vector = Literal[
