@@ -151,6 +151,10 @@ class Assessor:
 
             return TEMPLATE.sub(one, text)
 
+        def due(rule: Rule) -> _dt.date | None:
+            start = lookup(rule.due.fact) if rule.due else None
+            return rule.due.date(start) if rule.due and isinstance(start, _dt.date) else None
+
         cases = decision_order(active)
         by_id = {r.id: r for r in active}
 
@@ -208,6 +212,7 @@ class Assessor:
                 id=r.id,
                 title=fill(r.title),
                 when=r.timing or "",
+                due=due(r),
                 description=r.description,
                 citations=_citations(r.citations),
             )

@@ -43,6 +43,9 @@ class Obligation(_Out):
     id: str
     title: str
     when: str
+    due: _dt.date | None = Field(
+        default=None, description="a deadline computed from a date in the product file"
+    )
     description: str | None = None
     citations: list[CitationOut] = Field(min_length=1)
 

@@ -9,7 +9,10 @@ Compilation (per jurisdiction and per set of rules in force on a date, cached):
   each derived fact it tests gets its own pattern (``t: d``, ``f: <fact>``). Every test compares
   a field with a constant: no cross-fact field comparison (durable_rules issue #381 segfaults);
 * list facts are flattened to one boolean key per value the rules test
-  (``processing#culture_expansion``), present only when known, so every test is an equality.
+  (``processing#culture_expansion``), present only when known, so every test is an equality;
+* a catch-all ``__start__`` rule matches every product fact: durable_rules corrupts memory when
+  ``delete_state`` runs on a session none of whose facts matched a rule (found here; see
+  docs/durable_rules_notes.md).
 
 Evaluation follows the durable_rules guide: facts (``assert_fact``), never events; a fresh sid per
 evaluation, deleted in ``finally``; a host whose background threads are disabled; one lock per
@@ -181,6 +184,11 @@ class Engine:
                     add(rule, "no", All((cond, Not(rule.eligible_when))), self._action(rule, "no"))
             else:
                 add(rule, "note", cond, self._action(rule, "note"))
+        if definition:
+            # durable_rules frees a session it never created when no fact of the session matched
+            # any rule: delete_state then corrupts memory (double free, segfault). This rule
+            # matches every product fact, so each evaluation's session always exists.
+            definition["__start__"] = {"all": [{"p": {"t": "p"}}], "run": _noop}
         name = f"{jurisdiction}_{next(self._names)}"
         return _Compiled(
             name=name,
@@ -269,6 +277,10 @@ class Engine:
         return {
             name: {"all": body["all"], "run": name} for name, body in compiled.definition.items()
         }
+
+
+def _noop(c: Any) -> None:
+    return None
 
 
 def _and(tests: list[dict[str, Any]]) -> dict[str, Any]:

@@ -58,6 +58,15 @@ IntendedUse = Literal[
     "organ_transplant_vessel",
     "nonclinical_research",
 ]
+StandardProcedure = Literal[
+    "none",
+    "blood_transfusion",
+    "hsc_transplantation",
+    "assisted_reproduction",
+    "tissue_transplantation",
+    "organ_transplantation",
+]
+ProcessingSite = Literal["in_house", "external", "abroad"]
 Efficacy = Literal["none", "presumed", "confirmed"]
 Safety = Literal["none", "confirmed"]
 
@@ -140,6 +149,12 @@ class Use(_Model):
             "(implantation, transplantation, infusion or transfer) to a human recipient"
         },
     )
+    standard_procedure: StandardProcedure | Unknown = Field(
+        default="unknown",
+        description="extension: the product is used in an established procedure that some laws "
+        "exclude (blood transfusion, haematopoietic stem cell transplantation, assisted "
+        "reproduction, unprocessed tissue or organ transplantation), or none",
+    )
     intimate_partner: Tri = Field(
         default="unknown",
         description="extension: reproductive cells or tissue recovered and immediately "
@@ -175,6 +190,16 @@ class Context(_Model):
     evidence: Evidence = Evidence()
     approval_date: _dt.date | Unknown = "unknown"
     foreign_party: Tri = "unknown"
+    processing_site: ProcessingSite | Unknown = Field(
+        default="unknown",
+        description="extension: where the cells are processed: inside the medical institution "
+        "that uses them, at an external facility in the country, or abroad",
+    )
+    hgr_export: Tri = Field(
+        default="unknown",
+        description="extension: human genetic resource materials leave the country, or genetic "
+        "information from them is provided to a foreign party",
+    )
 
     _dates = field_validator("approval_date", mode="before")(lambda v: _parse_date(v))
 

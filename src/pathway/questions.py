@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .assessment import CitationOut, Question
-from .rulebase.conditions import UNKNOWN, ListValue, eval_leaf, evaluate, leaves, nnf
+from .rulebase.conditions import (
+    UNKNOWN,
+    All,
+    AnyOf,
+    Condition,
+    Leaf,
+    ListValue,
+    eval_leaf,
+    evaluate,
+    nnf,
+)
 from .rulebase.model import Citation, Rule, RuleBase, decision_order, effective_condition
 
 Lookup = Callable[[str], Any]
@@ -32,6 +42,22 @@ def cite(c: Citation) -> CitationOut:
 class _Need:
     rules: list[Rule] = field(default_factory=list)
     determination: bool = False
+
+
+def open_leaves(cond: Condition, lookup: Lookup) -> list[Leaf]:
+    """The unknown tests that keep ``cond`` open: parts already true or false are skipped."""
+    if isinstance(cond, Leaf):
+        return [cond] if eval_leaf(cond, lookup(cond.fact)) is None else []
+    value = evaluate(cond, lookup)
+    if value is not None:
+        return []
+    items = cond.items if isinstance(cond, (All, AnyOf)) else (cond.item,)  # type: ignore[union-attr]
+    out: list[Leaf] = []
+    for item in items:
+        for leaf in open_leaves(item, lookup):
+            if leaf not in out:
+                out.append(leaf)
+    return out
 
 
 def _unknown(value: Any) -> bool:
@@ -82,9 +108,7 @@ class QuestionFinder:
         for rule, cond in candidates:
             if rule.value not in wanted:
                 continue
-            for leaf in leaves(cond):
-                if eval_leaf(leaf, self.lookup(leaf.fact)) is not None:
-                    continue
+            for leaf in open_leaves(cond, self.lookup):
                 definition = self.rb.facts[leaf.fact]
                 if definition.origin == "derived":
                     values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
@@ -108,6 +132,12 @@ class QuestionFinder:
     def questions(self, target: str) -> list[Question]:
         definition = self.rb.facts[target]
         self.visit(target, tuple(definition.values or ()))
+        if not self.needs:
+            # nothing the product file could say decides it (the law leaves it open): only the
+            # regulator's own decision can, recorded as a determination
+            for rule in self.active:
+                if rule.fact == target:
+                    self.need(target, rule, determination=True)
         order = {name: i for i, name in enumerate(self.rb.facts)}
         ranked = sorted(self.needs.items(), key=lambda kv: (-len(kv[1].rules), order.get(kv[0], 0)))
         out = []

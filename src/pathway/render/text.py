@@ -23,7 +23,9 @@ class Style:
 
 
 def _refs(citations: Sequence[CitationOut], limit: int = 2) -> str:
-    shown = [c.ref for c in citations[:limit]]
+    shown = [
+        f"{c.ref} ({c.original_title})" if c.original_title else c.ref for c in citations[:limit]
+    ]
     if len(citations) > limit:
         shown.append("...")
     return f"[{'; '.join(shown)}]" if shown else ""
@@ -64,7 +66,8 @@ def jurisdiction(
     if result.obligations:
         lines.append("  obligations:")
         for o in result.obligations:
-            lines.append(f"    - {o.title} ({o.when}) {_refs(o.citations)}")
+            due = f"; due by {o.due.isoformat()}" if o.due else ""
+            lines.append(f"    - {o.title} ({o.when}{due}) {_refs(o.citations)}")
     if result.options:
         lines.append("  options:")
         for o in result.options:

@@ -289,20 +289,39 @@ def dnf(cond: Condition, domain: Domain, limit: int = 256) -> list[Conjunction]:
     result: list[Conjunction] = []
     seen: set[frozenset[Leaf]] = set()
     for conj in go(nnf(cond, domain)):
-        key = frozenset(conj)
-        if key in seen or _contradictory(conj):
-            continue
-        seen.add(key)
-        result.append(tuple(dict.fromkeys(conj)))
+        simple = _simplify(conj, domain)
+        if simple is None:
+            continue  # asks one fact for two values: can never hold
+        key = frozenset(simple)
+        if key not in seen:
+            seen.add(key)
+            result.append(simple)
     return result
 
 
-def _contradictory(conj: Conjunction) -> bool:
-    """True when two equality tests in ``conj`` ask one fact for two different values."""
-    wanted: dict[str, Any] = {}
+def _simplify(conj: Conjunction, domain: Domain) -> Conjunction | None:
+    """One test per scalar fact with a finite domain: the intersection of what every test allows.
+
+    None when the intersection is empty. Duplicate tests on other facts are dropped.
+    """
+    allowed: dict[str, set[Any]] = {}
+    order: dict[str, int] = {}
+    others: list[Leaf] = []
     for leaf in conj:
-        if leaf.op == "eq":
-            if leaf.fact in wanted and wanted[leaf.fact] != leaf.value:
-                return True
-            wanted[leaf.fact] = leaf.value
-    return False
+        values = domain(leaf.fact)
+        if leaf.op not in SCALAR_OPS or values is None:
+            if leaf not in others:
+                others.append(leaf)
+            continue
+        given = set(leaf.value) if isinstance(leaf.value, tuple) else {leaf.value}
+        keep = given if leaf.op in ("eq", "in") else set(values) - given
+        allowed[leaf.fact] = allowed.get(leaf.fact, set(values)) & keep
+        order.setdefault(leaf.fact, len(order))
+    out: list[Leaf] = []
+    for fact in sorted(allowed, key=order.__getitem__):
+        values = domain(fact) or ()
+        kept = tuple(v for v in values if v in allowed[fact])
+        if not kept:
+            return None
+        out.append(Leaf(fact, "eq", kept[0]) if len(kept) == 1 else Leaf(fact, "in", kept))
+    return (*out, *others)

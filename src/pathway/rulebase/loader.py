@@ -47,6 +47,7 @@ from .model import (
     Citation,
     Classification,
     Decision,
+    Due,
     Effective,
     FactDef,
     Jurisdiction,
@@ -756,6 +757,16 @@ class _Loader:
             raise self.error(doc, "only obligations have a timing", (*path, "timing"), key=True)
         if rs.kind == "obligation" and not rs.timing:
             raise self.error(doc, "an obligation says when it applies (timing)", path)
+        due = None
+        if rs.due is not None:
+            if rs.kind != "obligation":
+                raise self.error(doc, "only obligations have a due date", (*path, "due"), key=True)
+            fact_def = self.facts.get(rs.due.date_fact)
+            if fact_def is None or fact_def.type != "date":
+                raise self.error(
+                    doc, f"due from {rs.due.date_fact!r}: not a date fact", (*path, "due", "from")
+                )
+            due = Due(rs.due.date_fact, rs.due.years, rs.due.months, rs.due.days)
         if rs.eligible_when is not None and rs.kind != "option":
             raise self.error(
                 doc, "only options have eligible_when", (*path, "eligible_when"), key=True
@@ -791,6 +802,7 @@ class _Loader:
                 supersedes=rs.supersedes,
                 timing=rs.timing,
                 eligible_when=eligible,
+                due=due,
             )
         )
 

@@ -70,6 +70,28 @@ class FactDef:
 
 
 @dataclass(frozen=True)
+class Due:
+    """A deadline: the date in ``fact`` plus the offset (a 29 February falls back to the 28th)."""
+
+    fact: str
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def date(self, start: _dt.date) -> _dt.date:
+        month_index = start.month - 1 + self.months + 12 * self.years
+        year, month = start.year + month_index // 12, month_index % 12 + 1
+        day = start.day
+        while True:
+            try:
+                moved = _dt.date(year, month, day)
+                break
+            except ValueError:
+                day -= 1
+        return moved + _dt.timedelta(days=self.days)
+
+
+@dataclass(frozen=True)
 class Rule:
     """One rule: a condition and what follows when it is definitely true.
 
@@ -96,6 +118,7 @@ class Rule:
     case: int | None = None
     timing: str | None = None
     eligible_when: Condition | None = None
+    due: Due | None = None
     extras: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 

@@ -45,6 +45,15 @@ class EffectiveSpec(_Spec):
     end: _dt.date | None = Field(default=None, alias="to", description="last day in force")
 
 
+class DueSpec(_Spec):
+    """A deadline computed from a date fact of the product: ``from`` plus the offset."""
+
+    date_fact: StrictStr = Field(alias="from")
+    years: int = Field(default=0, ge=0, le=100)
+    months: int = Field(default=0, ge=0, le=1200)
+    days: int = Field(default=0, ge=0, le=36500)
+
+
 class RuleSpec(_Spec):
     id: StrictStr = Field(pattern=ID_PATTERN)
     title: StrictStr = Field(min_length=3)
@@ -57,6 +66,9 @@ class RuleSpec(_Spec):
     law: StrictStr | None = Field(default=None, description="an excerpt of the legal text")
     supersedes: StrictStr | None = None
     timing: StrictStr | None = Field(default=None, description="obligations: when it applies")
+    due: DueSpec | None = Field(
+        default=None, description="obligations: a deadline from a date fact"
+    )
     eligible_when: Any = Field(default=None, description="options: when the product is eligible")
 
 
