@@ -140,3 +140,38 @@ def test_compiled_rules_compare_fields_with_constants_only(rulebase: pathway.Rul
                 assert "'t': 'p'" in text or "'t': 'd'" in text, (
                     f"{name}: pattern without discriminator"
                 )
+
+
+def test_a_product_no_rule_matches_does_not_crash_the_engine() -> None:
+    """durable_rules corrupts memory deleting a session none of whose facts matched a rule; the
+    engine's catch-all rule prevents it. Run in a subprocess so a crash fails this test."""
+    import subprocess
+    import sys
+
+    code = (
+        "import datetime as dt, pathway\n"
+        "a = pathway.Assessor()\n"
+        "for _ in range(200):\n"
+        "    a.assess({'format': 1, 'name': 'nothing known'}, as_of=dt.date(2026, 11, 25))\n"
+        "    a.assess({'format': 1, 'name': 'x', 'sponsor': 'clinic', 'context': {'stage': 'individual_patient'}},"
+        " as_of=dt.date(2026, 11, 25))\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert proc.stdout.strip() == b"ok"
+
+
+def test_compiled_patterns_test_each_field_once(rulebase: pathway.RuleBase) -> None:
+    engine = Engine(rulebase)
+    for code in rulebase.jurisdictions:
+        for name, body in engine.definition(code, AS_OF).items():
+            for pattern in body["all"]:
+                ((_, test),) = pattern.items()
+                tests = test.get("$and", [test]) if isinstance(test, dict) else []
+                keys = [
+                    next(iter(t))
+                    for t in tests
+                    if isinstance(t, dict) and len(t) == 1 and not next(iter(t)).startswith("$")
+                ]
+                assert len(keys) == len(set(keys)), f"{name}: a field tested twice in {test}"

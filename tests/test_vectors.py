@@ -4,7 +4,7 @@ CAT classifications, US/EU divergences), with both the engine and the oracle.
 A file has a `base` product, optional `jurisdiction` (default for `expect`) and `as_of`, and
 `vectors`. Each vector's `expect` holds, per jurisdiction (or for the file's jurisdiction):
 pathway (or "undetermined"), classification, premarket_review, facts, obligations,
-no_obligations, options ({id: yes|no|undetermined|absent}), questions, notes.
+no_obligations, options ({id: yes|no|undetermined|absent}), questions, notes, due ({obligation: date}).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ KEYS = {
     "options",
     "questions",
     "notes",
+    "due",
 }
 
 
@@ -84,6 +85,10 @@ def check(result: Any, expect: dict[str, Any], label: str) -> None:
     notes = {n.rule for n in result.notes}
     for rule in expect.get("notes", []):
         assert rule in notes, f"{label}: missing note {rule}"
+    dues = {o.id: o.due for o in result.obligations}
+    for ob, day in expect.get("due", {}).items():
+        want = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        assert dues.get(ob) == want, f"{label}: {ob} due {dues.get(ob)}, expected {want}"
 
 
 @pytest.mark.parametrize(("data", "vector"), CASES)

@@ -300,28 +300,59 @@ def dnf(cond: Condition, domain: Domain, limit: int = 256) -> list[Conjunction]:
 
 
 def _simplify(conj: Conjunction, domain: Domain) -> Conjunction | None:
-    """One test per scalar fact with a finite domain: the intersection of what every test allows.
+    """One test per fact: the intersection of what every test of the conjunction allows.
 
-    None when the intersection is empty. Duplicate tests on other facts are dropped.
+    Scalar facts with a finite domain get one ``eq``/``in`` test; list facts get one
+    ``includes``/``excludes`` test per item (``includes_any`` kept when still open). None when
+    the tests cannot all hold.
     """
     allowed: dict[str, set[Any]] = {}
+    flags: dict[tuple[str, Any], bool] = {}
+    any_of: list[Leaf] = []
     order: dict[str, int] = {}
     others: list[Leaf] = []
+
+    def need(fact: str, item: Any, present: bool) -> bool:
+        if flags.get((fact, item), present) != present:
+            return False
+        flags[(fact, item)] = present
+        order.setdefault(fact, len(order))
+        return True
+
     for leaf in conj:
         values = domain(leaf.fact)
-        if leaf.op not in SCALAR_OPS or values is None:
-            if leaf not in others:
-                others.append(leaf)
-            continue
         given = set(leaf.value) if isinstance(leaf.value, tuple) else {leaf.value}
-        keep = given if leaf.op in ("eq", "in") else set(values) - given
-        allowed[leaf.fact] = allowed.get(leaf.fact, set(values)) & keep
-        order.setdefault(leaf.fact, len(order))
+        if leaf.op in SCALAR_OPS and values is not None:
+            keep = given if leaf.op in ("eq", "in") else set(values) - given
+            allowed[leaf.fact] = allowed.get(leaf.fact, set(values)) & keep
+            order.setdefault(leaf.fact, len(order))
+        elif leaf.op in ("includes", "excludes", "includes_none") or (leaf.op == "only" and values is not None):
+            present = leaf.op == "includes"
+            items = given if leaf.op != "only" else set(values or ()) - given
+            for item in items:
+                if not need(leaf.fact, item, present):
+                    return None
+        elif leaf.op == "includes_any":
+            any_of.append(leaf)
+        elif leaf not in others:
+            others.append(leaf)
     out: list[Leaf] = []
-    for fact in sorted(allowed, key=order.__getitem__):
-        values = domain(fact) or ()
-        kept = tuple(v for v in values if v in allowed[fact])
-        if not kept:
+    for fact in sorted(order, key=order.__getitem__):
+        if fact in allowed:
+            kept = tuple(v for v in domain(fact) or () if v in allowed[fact])
+            if not kept:
+                return None
+            out.append(Leaf(fact, "eq", kept[0]) if len(kept) == 1 else Leaf(fact, "in", kept))
+        for (flag_fact, item), present in flags.items():
+            if flag_fact == fact:
+                out.append(Leaf(fact, "includes" if present else "excludes", item))
+    for leaf in any_of:
+        if any(flags.get((leaf.fact, v)) is True for v in leaf.value):
+            continue  # already required present
+        rest = tuple(v for v in leaf.value if flags.get((leaf.fact, v)) is not False)
+        if not rest:
             return None
-        out.append(Leaf(fact, "eq", kept[0]) if len(kept) == 1 else Leaf(fact, "in", kept))
+        narrowed = Leaf(leaf.fact, "includes", rest[0]) if len(rest) == 1 else Leaf(leaf.fact, "includes_any", rest)
+        if narrowed not in out:
+            out.append(narrowed)
     return (*out, *others)
