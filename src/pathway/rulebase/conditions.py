@@ -326,7 +326,9 @@ def _simplify(conj: Conjunction, domain: Domain) -> Conjunction | None:
             keep = given if leaf.op in ("eq", "in") else set(values) - given
             allowed[leaf.fact] = allowed.get(leaf.fact, set(values)) & keep
             order.setdefault(leaf.fact, len(order))
-        elif leaf.op in ("includes", "excludes", "includes_none") or (leaf.op == "only" and values is not None):
+        elif leaf.op in ("includes", "excludes", "includes_none") or (
+            leaf.op == "only" and values is not None
+        ):
             present = leaf.op == "includes"
             items = given if leaf.op != "only" else set(values or ()) - given
             for item in items:
@@ -352,7 +354,11 @@ def _simplify(conj: Conjunction, domain: Domain) -> Conjunction | None:
         rest = tuple(v for v in leaf.value if flags.get((leaf.fact, v)) is not False)
         if not rest:
             return None
-        narrowed = Leaf(leaf.fact, "includes", rest[0]) if len(rest) == 1 else Leaf(leaf.fact, "includes_any", rest)
+        narrowed = (
+            Leaf(leaf.fact, "includes", rest[0])
+            if len(rest) == 1
+            else Leaf(leaf.fact, "includes_any", rest)
+        )
         if narrowed not in out:
             out.append(narrowed)
     return (*out, *others)
