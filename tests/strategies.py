@@ -362,3 +362,69 @@ def products() -> st.SearchStrategy[dict[str, Any]]:
         near_361(),
         hospital_exemption_products(),
     )
+
+
+def _attribute_terms(field: str, attribute: str, value: Any) -> list[str]:
+    vocab = RULEBASE.vocabulary_for(field)
+    assert vocab is not None
+    return [name for name, term in vocab.terms.items() if term.attributes.get(attribute) == value]
+
+
+# The ASRM risk-class order (rules/jp/asrm/risk_class.yaml, MHLW Figure 2), as the product fields
+# each question asks about. The product drawn for a question reaches that question with every
+# earlier answer a determinate "no", and the field is one whose answer decides the class.
+ASRM_QUESTIONS = {
+    "in vivo gene therapy (nucleic acids)": "material.form",
+    "pluripotent (ES/iPS)-derived": "material.source",
+    "gene introduced": "genetic_modification",
+    "genome edited": "vector",
+    "xenogeneic": "material.origin",
+    "allogeneic": "material.origin",
+    "cultured somatic stem cells (culture)": "processing",
+    "cultured somatic stem cells (cell type)": "material.cell_type",
+    "cultured cells for reconstruction": "use.action",
+    "non-homologous use": "use.homologous",
+}
+
+
+@st.composite
+def asrm_products(draw: st.DrawFn, question: str) -> dict[str, Any]:
+    """Care or clinical research by a medical institution, on the ASRM track, at ``question``."""
+    uncultured = _attribute_terms("processing", "jp_culture", False)
+    stem = _attribute_terms("material.cell_type", "jp_somatic_stem_cell", True)
+    not_stem = _attribute_terms("material.cell_type", "jp_somatic_stem_cell", False)
+    not_stem = [t for t in not_stem if t not in ("none", "gametes", "platelets")]
+    data: dict[str, Any] = {
+        "format": 1,
+        "name": "ASRM product",
+        "sponsor": draw(st.sampled_from(["clinic", "hospital", "academic"])),
+        "material": {
+            "form": draw(st.sampled_from(["cells", "tissue"])),
+            "origin": "autologous",
+            "source": draw(st.sampled_from(["adipose", "bone_marrow", "peripheral_blood", "skin"])),
+            "cell_type": draw(st.sampled_from(stem + not_stem)),
+            "viable": True,
+        },
+        "processing": draw(st.lists(st.sampled_from(uncultured), max_size=3, unique=True)),
+        "genetic_modification": "none",
+        "combined_with": [],
+        "use": {
+            "homologous": True,
+            "action": draw(st.sampled_from(["regenerative", "structural", "immunological"])),
+            "standard_procedure": "none",
+        },
+        "context": {"stage": draw(st.sampled_from(["individual_patient", "research"]))},
+    }
+    if question == "genome edited":
+        data["genetic_modification"] = "ex_vivo"
+        data["processing"] = [*data["processing"], "genetic_modification"]
+    if question == "cultured somatic stem cells (culture)":
+        data["material"]["cell_type"] = draw(st.sampled_from(stem))
+    if question in ("cultured somatic stem cells (cell type)", "cultured cells for reconstruction"):
+        data["processing"] = [*data["processing"], "culture_expansion"]
+    if question == "cultured somatic stem cells (cell type)":
+        data["use"]["action"] = draw(st.sampled_from(["immunological", "metabolic"]))
+    if question == "cultured cells for reconstruction":
+        data["material"]["cell_type"] = draw(st.sampled_from(not_stem))
+    _set(data, ASRM_QUESTIONS[question], "unknown")
+    return data

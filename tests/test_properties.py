@@ -21,7 +21,15 @@ from pathway.loading import load_product
 from pathway.render import json as render_json
 
 from .conftest import AS_OF
-from .strategies import HE_CONDITIONS, RULEBASE, hospital_exemption_products, products, products_361
+from .strategies import (
+    ASRM_QUESTIONS,
+    HE_CONDITIONS,
+    RULEBASE,
+    asrm_products,
+    hospital_exemption_products,
+    products,
+    products_361,
+)
 
 for _profile, _count in (("default", 300), ("thorough", 10_000)):
     settings.register_profile(
@@ -174,3 +182,40 @@ def test_unknown_hospital_exemption_condition_is_never_the_exemption(
     result = ENGINE.assess(loaded(data), ["eu"], AS_OF).jurisdictions["eu"]
     assert result.pathway is None and result.status == "undetermined"
     assert f"context.hospital_exemption.{condition}" in {q.fact for q in result.questions}
+
+
+@pytest.mark.parametrize("question", list(ASRM_QUESTIONS))
+@given(data=st.data())
+def test_unknown_asrm_question_is_undetermined_with_that_question(
+    question: str, data: st.DataObject
+) -> None:
+    """Each question of the ASRM order: an unknown answer leaves the class open, never Class III."""
+    product = data.draw(asrm_products(question))
+    field = ASRM_QUESTIONS[question]
+    result = ENGINE.assess(loaded(product), ["jp"], AS_OF).jurisdictions["jp"]
+    assert result.classification == "jp.track.asrm"
+    assert result.status == "undetermined" and result.pathway is None
+    assert "jp.asrm_class" not in {f.fact for f in result.findings}
+    assert field in {q.fact for q in result.questions}, [q.fact for q in result.questions]
+    outcomes = set()
+    for value in ASRM_ANSWERS[field]:
+        answered = copy.deepcopy(product)
+        set_path(answered, field, value)
+        if field == "genetic_modification" and value == "ex_vivo":
+            answered["vector"] = "integrating_viral"
+        jp = ENGINE.assess(loaded(answered), ["jp"], AS_OF).jurisdictions["jp"]
+        outcomes.add(jp.pathway)
+    assert outcomes - {None}, f"no answer to {field} decides the class: the field is not deciding"
+
+
+ASRM_ANSWERS: dict[str, list[Any]] = {
+    "material.form": ["cells", "tissue"],
+    "material.source": ["adipose", "ips_cell_line"],
+    "genetic_modification": ["none", "ex_vivo"],
+    "vector": ["genome_editing", "integrating_viral"],
+    "material.origin": ["autologous", "allogeneic", "xenogeneic"],
+    "processing": [[], ["culture_expansion"]],
+    "material.cell_type": ["msc", "t_cells"],
+    "use.action": ["regenerative", "structural", "immunological"],
+    "use.homologous": [True, False],
+}

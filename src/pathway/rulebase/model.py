@@ -78,6 +78,14 @@ class Due:
     months: int = 0
     days: int = 0
 
+    def __str__(self) -> str:
+        parts = [
+            f"{n} {unit}{'s' if n != 1 else ''}"
+            for n, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day"))
+            if n
+        ]
+        return f"{' '.join(parts) or '0 days'} after {self.fact}"
+
     def date(self, start: _dt.date) -> _dt.date:
         month_index = start.month - 1 + self.months + 12 * self.years
         year, month = start.year + month_index // 12, month_index % 12 + 1
