@@ -1,0 +1,68 @@
+"""The command line (contract section 3).
+
+Exit codes: 0 success; 1 a check failed; 2 bad input or usage (the message names file, line and
+field); 3 internal error. Results go to stdout, messages to stderr; never a traceback unless
+PATHWAY_DEBUG is set. One module per command; ``main`` maps every failure to an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+import click
+
+from .. import __version__
+from ..errors import PathwayError
+from .assess_cmd import assess
+from .rules_cmd import format_condition, rules
+from .schema_cmd import schema
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="pathway")
+def cli() -> None:
+    """Regulatory pathways for cell, tissue and gene-modified-cell products (US, EU, JP, CN)."""
+
+
+for _command in (assess, rules, schema):
+    cli.add_command(_command)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Console entry point: maps every failure to a one-line message and an exit code."""
+    try:
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="pathway",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.ClickException as exc:
+        _fail(f"error: {exc.format_message()}", 2)
+    except PathwayError as exc:
+        _fail(f"error: {exc}", exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: one line, exit 3
+        if os.environ.get("PATHWAY_DEBUG"):
+            raise
+        _fail(
+            f"internal error: {type(exc).__name__}: {exc} (a bug in pathway: please report it; "
+            "set PATHWAY_DEBUG=1 for the traceback)",
+            3,
+        )
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+__all__ = ["cli", "format_condition", "main"]

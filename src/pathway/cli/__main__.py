@@ -1,0 +1,5 @@
+"""``python -m pathway.cli``."""
+
+from . import main
+
+main()
