@@ -25,6 +25,7 @@ from .evaluation import Evaluation
 from .explain import Explainer, show
 from .facts import FactView, build_facts
 from .loading import LoadedProduct, load_product
+from .locate import Locator
 from .product import Product
 from .questions import QuestionFinder, cite
 from .rulebase.conditions import UNKNOWN, leaves
@@ -114,6 +115,11 @@ class Assessor:
         order = list(self.rulebase.jurisdictions)
         return sorted(dict.fromkeys(wanted), key=order.index)
 
+    def evaluate(self, loaded: LoadedProduct, code: str, day: _dt.date) -> Evaluation:
+        """The bare evaluation of one jurisdiction (no report): for what-if searches."""
+        facts = build_facts(loaded.product, self.rulebase)
+        return self.evaluator.evaluate(code, facts, day, _in_force(loaded.product, day))
+
     # ------------------------------------------------------------------ one jurisdiction
 
     def _jurisdiction(
@@ -128,9 +134,7 @@ class Assessor:
         ]
         expired = [d for d in product.determinations if d.expires is not None and d.expires < day]
         try:
-            ev = self.evaluator.evaluate(
-                code, facts, day, [(d.fact, d.value) for d in determinations]
-            )
+            ev = self.evaluator.evaluate(code, facts, day, _in_force(product, day))
         except ContradictionError as exc:
             raise self._locate(exc, loaded, active) from None
 
@@ -139,7 +143,8 @@ class Assessor:
                 return ev.derived.get(name, UNKNOWN)
             return facts[name]
 
-        explainer = Explainer(rb, facts, lookup)
+        locator = Locator(loaded)
+        explainer = Explainer(rb, facts, lookup, locator, ev)
 
         def fill(text: str) -> str:  # {context.member_state} -> "Germany (DE)"
             def one(match: re.Match[str]) -> str:
@@ -185,6 +190,7 @@ class Assessor:
                         because=because,
                         citations=_citations(basis[:3]),
                         source="determination",
+                        location=locator.determination(det.fact),
                     ),
                 )
             )
@@ -201,6 +207,7 @@ class Assessor:
                             title=rule.title,
                             because=explainer.because(rule, earlier(rule)),
                             citations=_citations(rule.citations),
+                            uses=explainer.uses(rule, earlier(rule)),
                         ),
                     )
                 )
@@ -326,6 +333,13 @@ class Assessor:
             column=column,
             field=field,
         )
+
+
+def _in_force(product: Product, day: _dt.date) -> list[tuple[str, Any]]:
+    """The expert determinations in force on ``day``, as (fact, value)."""
+    return [
+        (d.fact, d.value) for d in product.determinations if d.expires is None or d.expires >= day
+    ]
 
 
 def _word(value: Any) -> str:

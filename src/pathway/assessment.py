@@ -29,6 +29,37 @@ class CitationOut(_Out):
     )
 
 
+class SourceLocation(_Out):
+    """A place in the product file: what SARIF and GitHub annotations point at."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    field: str = Field(description="the product field, e.g. 'use.homologous' or 'processing[2]'")
+
+
+class FactUse(_Out):
+    """One fact a rule tested, its value, and where that value came from."""
+
+    fact: str
+    value: Value | list[Value]
+    origin: Literal["product", "default", "vocabulary", "derived", "determination"] = Field(
+        description="product: written in the product file; default: the contract's default for "
+        "an omitted field; vocabulary: an attribute of a vocabulary term (see term, input); "
+        "derived: concluded by other findings (see rules); determination: an expert's call"
+    )
+    input: str | None = Field(
+        default=None, description="vocabulary: the product field whose term gave the value"
+    )
+    term: str | None = Field(
+        default=None, description="the vocabulary term (or list item) the value comes from"
+    )
+    rules: list[str] = Field(
+        default_factory=list, description="derived: the rules that concluded the value"
+    )
+    location: SourceLocation | None = None
+
+
 class Finding(_Out):
     fact: str
     value: Value
@@ -37,6 +68,13 @@ class Finding(_Out):
     because: list[str]
     citations: list[CitationOut] = Field(min_length=1)
     source: Literal["rule", "determination"] = "rule"
+    uses: list[FactUse] = Field(
+        default_factory=list,
+        description="the facts the rule tested that were true, with values and their origin",
+    )
+    location: SourceLocation | None = Field(
+        default=None, description="determination: the entry in the product file"
+    )
 
 
 class Obligation(_Out):

@@ -17,17 +17,33 @@ import click
 from .. import __version__
 from ..errors import PathwayError
 from .assess_cmd import assess
+from .check_cmd import check
 from .rules_cmd import format_condition, rules
 from .schema_cmd import schema
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class PathwayGroup(click.Group):
+    """Bad input and rule-base errors end the command with their one-line message and exit
+    code (2, or 3 for an engine bug), under ``main`` and under click's test runner alike."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PathwayError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(
+    cls=PathwayGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="pathway")
 def cli() -> None:
     """Regulatory pathways for cell, tissue and gene-modified-cell products (US, EU, JP, CN)."""
 
 
-for _command in (assess, rules, schema):
+for _command in (assess, check, rules, schema):
     cli.add_command(_command)
 
 

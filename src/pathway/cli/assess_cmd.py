@@ -39,7 +39,7 @@ def assess(
     engine: str,
     max_bytes: int,
     rules: str | None,
-) -> int:
+) -> None:
     """Assess each PRODUCT (a file, a directory of them, or - for stdin)."""
     rulebase = common.rulebase(rules)
     assessor = Assessor(rulebase, engine)  # type: ignore[arg-type]
@@ -60,4 +60,4 @@ def assess(
             color = output is None and sys.stdout.isatty()
             text = render_text.render(results, color=color, explain=explain)
         common.write(text, output)
-    return 2 if failed else 0
+    click.get_current_context().exit(2 if failed else 0)

@@ -1,0 +1,75 @@
+"""Where a fact of a product is written in its file: line, column and field, for reports.
+
+Input facts are product fields (``use.homologous`` -> ``use: homologous:``); a list item is found
+by its position in the (alias-normalised) list, which is the position in the file. A field the
+file leaves out points at its nearest written parent. Products given as mappings have no file
+positions: every location is then None.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .assessment import SourceLocation
+from .loading import LoadedProduct
+from .product import CombinedItem
+from .yamlio import dotted
+
+
+def _path(field: str) -> tuple[str | int, ...]:
+    return tuple(field.split("."))
+
+
+class Locator:
+    def __init__(self, loaded: LoadedProduct) -> None:
+        self.loaded = loaded
+        doc = loaded.document
+        self._has_positions = doc is not None and bool(doc.value_locations)
+
+    def written(self, field: str) -> bool:
+        """Whether the file itself gives ``field`` (as opposed to the contract's default)."""
+        doc = self.loaded.document
+        if doc is None:
+            return True
+        node: Any = doc.data
+        for part in field.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    def _at(self, path: tuple[str | int, ...], key: bool = False) -> SourceLocation | None:
+        if not self._has_positions:
+            return None
+        line, column = self.loaded.location(path, key=key)
+        return SourceLocation(file=self.loaded.file, line=line, column=column, field=dotted(path))
+
+    def field(self, field: str) -> SourceLocation | None:
+        """The value of ``field`` (or, when left out, its nearest written parent)."""
+        return self._at(_path(field))
+
+    def key(self, path: tuple[str | int, ...]) -> SourceLocation | None:
+        return self._at(path, key=True)
+
+    def item(self, field: str, term: Any) -> SourceLocation | None:
+        """The list item of ``field`` that is ``term`` (after aliases are resolved)."""
+        node: Any = self.loaded.product
+        for part in field.split("."):
+            node = getattr(node, part, None)
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                name = item.kind if isinstance(item, CombinedItem) else item
+                if name == term:
+                    return self._at((*_path(field), index))
+        return self.field(field)
+
+    def determination(self, fact: str) -> SourceLocation | None:
+        for index, det in enumerate(self.loaded.product.determinations):
+            if det.fact == fact:
+                return self._at(("determinations", index))
+        return None
+
+    def expectation(self, code: str) -> SourceLocation | None:
+        if code in self.loaded.product.expect:
+            return self._at(("expect", code))
+        return None
