@@ -126,20 +126,21 @@ def _constants_only(node: Any, aliases: set[str]) -> None:
 
 
 def test_compiled_rules_compare_fields_with_constants_only(rulebase: pathway.RuleBase) -> None:
-    """No field-to-field comparison across facts (durable_rules issue #381 segfaults on them)."""
+    """No field-to-field comparison across facts (durable_rules issue #381 segfaults on them),
+    no $or (its branches are not shared: many rules overflow durable's alpha stack)."""
     engine = Engine(rulebase)
     for code in rulebase.jurisdictions:
         definition = engine.definition(code, AS_OF)
-        assert definition
+        assert len(definition) > 1
         for name, body in definition.items():
             aliases = {next(iter(p)) for p in body["all"]}
             for pattern in body["all"]:
                 _constants_only(pattern, aliases)
                 ((_, test),) = pattern.items()
-                text = repr(test)
-                assert "'t': 'p'" in text or "'t': 'd'" in text, (
-                    f"{name}: pattern without discriminator"
-                )
+                assert "$or" not in repr(test), f"{name}: $or in {test}"
+                tests = test["$and"]
+                assert tests[0] == {"t": 1} and set(tests[1]) == {"f"}, f"{name}: {test}"
+                assert all(set(t) <= {"v", "$neq", "$lt", "$gte"} for t in tests[2:]), test
 
 
 def test_a_product_no_rule_matches_does_not_crash_the_engine() -> None:
@@ -162,16 +163,58 @@ def test_a_product_no_rule_matches_does_not_crash_the_engine() -> None:
     assert proc.stdout.strip() == b"ok"
 
 
-def test_compiled_patterns_test_each_field_once(rulebase: pathway.RuleBase) -> None:
+def test_compiled_patterns_test_each_fact_once(rulebase: pathway.RuleBase) -> None:
     engine = Engine(rulebase)
     for code in rulebase.jurisdictions:
         for name, body in engine.definition(code, AS_OF).items():
-            for pattern in body["all"]:
-                ((_, test),) = pattern.items()
-                tests = test.get("$and", [test]) if isinstance(test, dict) else []
-                keys = [
-                    next(iter(t))
-                    for t in tests
-                    if isinstance(t, dict) and len(t) == 1 and not next(iter(t)).startswith("$")
-                ]
-                assert len(keys) == len(set(keys)), f"{name}: a field tested twice in {test}"
+            facts = [next(iter(p.values()))["$and"][1]["f"] for p in body["all"]]
+            assert len(facts) == len(set(facts)), f"{name}: a fact in two patterns"
+
+
+def test_wide_rule_base_stays_within_durable_limits(tmp_path: Path) -> None:
+    """Seventy rules testing one product value through "one of": with $or branches this
+    overflowed durable's 64-node alpha stack (error 303) and then crashed the process on delete
+    (munmap_chunk). Run in a subprocess so that a crash fails the test instead of the suite."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "rules"
+    shutil.copytree(pathway.default_rules_dir(), root)
+    rules = "\n".join(
+        f"""  - id: jp.planted.wide_{i}
+    title: Planted rule {i}
+    kind: note
+    when:
+      - material.form: [cells, tissue, blood_component]
+      - processing.jp_processing: {{includes_any: [processed, case_by_case]}}
+      - material.origin: [autologous, allogeneic]
+    citations: ["ASRM Art 2"]"""
+        for i in range(70)
+    )
+    (root / "jp" / "planted.yaml").write_text(
+        "kind: rules\ntitle: planted\neffective: {from: 2014-11-25}\nrules:\n" + rules + "\n"
+    )
+    code = (
+        "import datetime as dt, pathway\n"
+        f"rb = pathway.load_rulebase({str(root)!r})\n"
+        "a = pathway.Assessor(rb)\n"
+        f"p = {str(EXAMPLES / 'jp-asrm-class2-autologous-msc.yaml')!r}\n"
+        "for _ in range(50):\n"
+        "    r = a.assess(p, ['jp'], dt.date(2026, 11, 25)).jurisdictions['jp']\n"
+        "print(r.pathway, len(r.notes))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    pathway_id, notes = proc.stdout.split()
+    assert pathway_id == b"jp.asrm.class2" and int(notes) >= 70
+
+
+def test_a_ruleset_too_wide_for_durable_is_refused() -> None:
+    from pathway.engine import check_limits
+
+    definition = {
+        f"r{i}": {"all": [{"m0": {"$and": [{"t": 1}, {"f": "x"}, {"$neq": {"v": f"k{i}"}}]}}]}
+        for i in range(60)
+    }
+    with pytest.raises(EngineError, match="too wide for durable_rules"):
+        check_limits(definition, lambda name: None)

@@ -28,12 +28,11 @@ warnings.filterwarnings(
 )
 
 try:
-    import durable_rules_engine  # noqa: F401  (the C extension)
-    from durable import engine as durable_engine
+    import durable_rules_engine as durable_c  # the C extension, which pathway drives directly
 except ImportError as exc:  # pragma: no cover - depends on the build machine
     raise ImportError(
         f"the durable-rules C extension failed to load ({exc}). It is compiled from source when "
         "pathway is installed: install gcc and the Python headers (python3-dev), then reinstall."
     ) from exc
 
-__all__ = ["durable_engine"]
+__all__ = ["durable_c"]

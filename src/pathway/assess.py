@@ -6,6 +6,7 @@ import datetime as _dt
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -48,12 +49,43 @@ class Evaluator(Protocol):
 
 
 def _citations(items: Iterable[Any]) -> list[CitationOut]:
-    out: list[CitationOut] = []
+    out: dict[tuple[str, str], CitationOut] = {}
     for c in items:
-        co = cite(c)
-        if co not in out:
-            out.append(co)
-    return out
+        out.setdefault((c.ref, c.url), cite(c))
+    return list(out.values())
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the report needs to know of the rules in force in one jurisdiction and period,
+    computed once per period (rule-base epoch)."""
+
+    active: tuple[Rule, ...]
+    by_id: dict[str, Rule]
+    earlier: dict[str, list[Rule]]  # decision case -> the cases before it
+    read: frozenset[str]  # input facts the rules read (directly or through a vocabulary)
+    citations: dict[str, list[CitationOut]]
+    decides_pathway: bool
+
+    @classmethod
+    def of(cls, rb: RuleBase, code: str, day: _dt.date) -> _Plan:
+        active = rb.active_rules(code, day)
+        cases = decision_order(active)
+        earlier = {
+            r.id: [c for c in cases[r.decision] if (c.case or 0) < (r.case or 0)]
+            for r in active
+            if r.decision
+        }
+        read = {leaf.fact for r in active for leaf in leaves(r.when)}
+        read |= {dep for f in list(read) for dep in rb.facts[f].depends_on}
+        return cls(
+            active=active,
+            by_id={r.id: r for r in active},
+            earlier=earlier,
+            read=frozenset(read),
+            citations={r.id: _citations(r.citations) for r in active},
+            decides_pathway=any(r.fact == rb.jurisdictions[code].pathway_fact for r in active),
+        )
 
 
 class Assessor:
@@ -75,6 +107,15 @@ class Assessor:
             self.evaluator = Oracle(self.rulebase)
         else:
             self.evaluator = evaluator  # type: ignore[assignment]
+        self._plans: dict[tuple[str, int], _Plan] = {}
+        self._explained: dict[Any, Any] = {}  # Explainer memo, shared across products
+
+    def _plan(self, code: str, day: _dt.date) -> _Plan:
+        key = (code, self.rulebase.epoch(day))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _Plan.of(self.rulebase, code, day)
+        return plan
 
     def load(self, product: ProductInput) -> LoadedProduct:
         if isinstance(product, LoadedProduct):
@@ -128,7 +169,8 @@ class Assessor:
         rb = self.rulebase
         jur = rb.jurisdictions[code]
         product = loaded.product
-        active = rb.active_rules(code, day)
+        plan = self._plan(code, day)
+        active = plan.active
         determinations = [
             d for d in product.determinations if d.expires is None or d.expires >= day
         ]
@@ -144,7 +186,7 @@ class Assessor:
             return facts[name]
 
         locator = Locator(loaded)
-        explainer = Explainer(rb, facts, lookup, locator, ev)
+        explainer = Explainer(rb, facts, lookup, locator, ev, self._explained)
 
         def fill(text: str) -> str:  # {context.member_state} -> "Germany (DE)"
             def one(match: re.Match[str]) -> str:
@@ -160,13 +202,10 @@ class Assessor:
             start = lookup(rule.due.fact) if rule.due else None
             return rule.due.date(start) if rule.due and isinstance(start, _dt.date) else None
 
-        cases = decision_order(active)
-        by_id = {r.id: r for r in active}
+        by_id = plan.by_id
 
         def earlier(rule: Rule) -> list[Rule]:
-            if not rule.decision:
-                return []
-            return [c for c in cases[rule.decision] if (c.case or 0) < (rule.case or 0)]
+            return plan.earlier.get(rule.id, [])
 
         depth = rb.report_order(code)
         findings: list[tuple[tuple[int, int], Finding]] = []
@@ -197,17 +236,20 @@ class Assessor:
         for fact, rule_ids in ev.support.items():
             for rule_id in rule_ids:
                 rule = by_id[rule_id]
+                because, uses = explainer.explain(rule, earlier(rule))
                 findings.append(
                     (
                         (depth.get(fact, 0), rule.index),
-                        Finding(
+                        Finding.model_construct(
                             fact=fact,
                             value=ev.derived[fact],
                             rule=rule.id,
                             title=rule.title,
-                            because=explainer.because(rule, earlier(rule)),
-                            citations=_citations(rule.citations),
-                            uses=explainer.uses(rule, earlier(rule)),
+                            because=because,
+                            citations=plan.citations[rule.id],
+                            source="rule",
+                            uses=uses,
+                            location=None,
                         ),
                     )
                 )
@@ -221,7 +263,7 @@ class Assessor:
                 when=r.timing or "",
                 due=due(r),
                 description=r.description,
-                citations=_citations(r.citations),
+                citations=plan.citations[r.id],
             )
             for r in fired
             if r.kind == "obligation"
@@ -232,7 +274,7 @@ class Assessor:
                 title=fill(r.title),
                 eligible={True: "yes", False: "no", None: "undetermined"}[ev.options.get(r.id)],
                 description=r.description,
-                citations=_citations(r.citations),
+                citations=plan.citations[r.id],
             )
             for r in fired
             if r.kind == "option"
@@ -241,15 +283,13 @@ class Assessor:
             Note(
                 text=fill(r.title) + (f" {r.description}" if r.description else ""),
                 rule=r.id,
-                citations=_citations(r.citations),
+                citations=plan.citations[r.id],
             )
             for r in fired
             if r.kind == "note"
         ]
-        read = {leaf.fact for r in active for leaf in leaves(r.when)}
-        read |= {dep for f in list(read) for dep in rb.facts[f].depends_on}
         for text in facts.assumptions:
-            if text.split(" ", 1)[0] in read:
+            if text.split(" ", 1)[0] in plan.read:
                 notes.append(Note(text=f"Assumption: {text}."))
         for rule_id in ev.overridden:
             rule = by_id[rule_id]
@@ -274,7 +314,7 @@ class Assessor:
         )
         questions = []
         if pathway is None:
-            if not any(r.fact == jur.pathway_fact for r in active):
+            if not plan.decides_pathway:
                 notes.append(
                     Note(
                         text=f"The rule base has no {jur.name} rules in force on {day.isoformat()}."

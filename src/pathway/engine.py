@@ -1,35 +1,42 @@
 """Compile the rule base to durable_rules rulesets and evaluate one product per call.
 
-Compilation (per jurisdiction and per set of rules in force on a date, cached):
+**Facts.** Every fact the rules test is its own small durable fact ``{"t": 1, "f": <name>, "v":
+<value>}``: an input or vocabulary fact (``material.source.us_tissue_class``), one per tested
+item of a list fact (``processing#culture_expansion`` with ``v`` true or false; absent when the
+list is open), or a derived fact asserted by an action. Unknown facts are simply not asserted.
+A sentinel fact ``__start__`` opens every session.
 
-* a decision case's condition becomes ``own condition AND NOT each earlier case``;
-* every condition goes to negation normal form, then to disjunctive normal form; each
-  conjunction becomes one durable rule named ``<rule id>#<mode>#<n>``;
-* a conjunction's tests on product facts go into one pattern on the product fact (``t: p``);
-  each derived fact it tests gets its own pattern (``t: d``, ``f: <fact>``). Every test compares
-  a field with a constant: no cross-fact field comparison (durable_rules issue #381 segfaults);
-* list facts are flattened to one boolean key per value the rules test
-  (``processing#culture_expansion``), present only when known, so every test is an equality;
-* a catch-all ``__start__`` rule matches every product fact: durable_rules corrupts memory when
-  ``delete_state`` runs on a session none of whose facts matched a rule (found here; see
-  docs/durable_rules_notes.md).
+**Rules.** A condition goes to negation normal form, then disjunctive normal form; each
+conjunction becomes one durable rule ``<rule id>#<mode>#<n>`` with one pattern per fact it tests:
+``{"$and": [{"t": 1}, {"f": <name>}, <tests on v>]}``. Tests compare ``v`` with constants only
+(no cross-fact comparison: durable_rules issue #381 segfaults). "One of" becomes a chain of
+``$neq`` on the values left out, or one durable rule per value; there is no ``$or``.
 
-Evaluation follows the durable_rules guide: facts (``assert_fact``), never events; a fresh sid per
-evaluation, deleted in ``finally``; a host whose background threads are disabled; one lock per
-engine (durable's C calls hold the GIL anyway); every action wrapped so an exception is recorded
-and re-raised after the evaluation instead of being swallowed into the session state.
+Why this shape: durable_rules shares identical alpha nodes but not ``$or`` branches, and it walks
+the alpha network with a fixed stack of 64 nodes; a product fact with many keys, or many rules
+testing one value through ``$or``, overflows it (``error code: 303``) and the session is then
+corrupt (``munmap_chunk(): invalid pointer`` on delete). One fact per tested value keeps every
+alpha node's matching children few; ``check_limits`` proves the bound for every compiled
+ruleset (and the C engine's other limits: patterns per rule, tests per pattern, rules per
+ruleset) before it is registered.
+
+**Evaluation** talks to the C extension directly (create_ruleset, assert_facts,
+start_action_for_state, complete_and_start_action, delete_state): a fresh sid per evaluation,
+deleted in ``finally``; no host, so no background threads; no state JSON round trip per action
+(pathway keeps nothing in durable's session state). Actions record into a ``Recorder`` and
+assert the derived fact; an exception in an action is recorded and re-raised after the
+evaluation. A C-level error leaves the session unusable: the ruleset is then dropped and built
+again, never reused. One lock per engine.
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import datetime as _dt
 import itertools
-import re
+import json
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import _compat
@@ -39,37 +46,40 @@ from .facts import FactView
 from .rulebase.conditions import UNKNOWN, All, Condition, Leaf, ListValue, Not, dnf
 from .rulebase.model import Rule, RuleBase, decision_order, effective_condition
 
-_durable = _compat.durable_engine
-MessageNotHandled = _durable.MessageNotHandledException
+_c = _compat.durable_c  # imported there, after the Python-version guard
+
+START = "__start__"
+# durable_rules' compiled-in limits (src/rules: events.c MAX_STACK_SIZE 64, state.h
+# MAX_MESSAGE_FRAMES 16, rete.h MAX_SEQUENCE_EXPRESSIONS 32, rete.c MAX_ACTIONS 4096), with a margin
+ALPHA_STACK_LIMIT = 48
+PATTERNS_LIMIT = 14
+TESTS_LIMIT = 28
+RULES_LIMIT = 4000
+NEQ_CHAIN_LIMIT = 12  # a longer "one of" is compiled as one durable rule per value
+EXPANSION_LIMIT = 512  # durable rules one conjunction may expand to
 
 
-class _SyncHost(_durable.Host):  # type: ignore[misc]
-    """A durable_rules host without its dispatcher and timer threads (guide sections 6.1, 5.5)."""
-
-    def _run(self) -> None:
-        return None
+def _value(value: Any) -> Any:
+    return value.toordinal() if isinstance(value, _dt.date) else value
 
 
-def _key(fact: str, value: Any = None) -> str:
-    base = re.sub(r"[^a-z0-9_]", "_", fact.replace(".", "__"))
-    if value is None:
-        return base
-    shown = "true" if value is True else "false" if value is False else str(value)
-    return f"{base}___{shown}"
+def _flag(fact: str, item: Any) -> str:
+    shown = "true" if item is True else "false" if item is False else str(item)
+    return f"{fact}#{shown}"
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, _dt.date):
-        return value.toordinal()
-    return value
+Test = dict[str, Any]
+Alternative = tuple[str, tuple[Test, ...]]  # (fact name in the engine, tests on v)
 
 
 @dataclass
 class _Compiled:
     name: str
-    definition: dict[str, Any]
-    scalars: list[tuple[str, str]]  # (engine key, fact)
-    flags: list[tuple[str, str, Any]]  # (engine key, list fact, value)
+    definition: dict[str, Any]  # durable rule name -> {"all": patterns}
+    actions: dict[str, tuple[Rule, str]]  # durable rule name -> (rule, mode)
+    scalars: list[str] = field(default_factory=list)  # scalar facts asserted from the product
+    flags: list[tuple[str, str, Any]] = field(default_factory=list)  # (engine name, list, item)
+    handle: int | None = None
 
 
 class Engine:
@@ -80,162 +90,121 @@ class Engine:
     def __init__(self, rulebase: RuleBase) -> None:
         self.rulebase = rulebase
         self._lock = threading.RLock()
-        self._host = _SyncHost()
         self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
-        self._recorders: dict[str, Recorder] = {}
         self._sids = itertools.count()
         self._names = itertools.count()
 
     # ------------------------------------------------------------------ compile
 
-    def _ruleset(self, jurisdiction: str, as_of: _dt.date) -> tuple[_Compiled, dict[str, Rule]]:
+    def _ruleset(self, jurisdiction: str, as_of: _dt.date) -> _Compiled:
         active = self.rulebase.active_rules(jurisdiction, as_of)
         key = (jurisdiction, tuple(r.id for r in active))
-        by_id = {r.id: r for r in active}
         with self._lock:
             compiled = self._compiled.get(key)
             if compiled is None:
                 compiled = self._compile(jurisdiction, active)
-                if compiled.definition:  # durable_rules crashes on a ruleset without rules
-                    self._host.register_rulesets(
-                        {compiled.name: copy.deepcopy(compiled.definition)}
-                    )
+                check_limits(compiled.definition, self._domain_of)
+                self._register(compiled)
                 self._compiled[key] = compiled
-        return compiled, by_id
+        return compiled
+
+    def _register(self, compiled: _Compiled) -> None:
+        if len(compiled.definition) > 1:  # more than the start rule
+            compiled.handle = _c.create_ruleset(compiled.name, json.dumps(compiled.definition))
+
+    def _domain_of(self, name: str) -> tuple[Any, ...] | None:
+        fact, sep, _ = name.partition("#")
+        if sep:
+            return (True, False)
+        definition = self.rulebase.facts.get(fact)
+        if definition is None or definition.values is None:
+            return None
+        return tuple(_value(v) for v in definition.values)
 
     def _compile(self, jurisdiction: str, active: tuple[Rule, ...]) -> _Compiled:
-        rb = self.rulebase
+        compiled = _Compiled(
+            name=f"{jurisdiction}_{next(self._names)}",
+            definition={START: {"all": [{"s": _pattern(START, ())}]}},
+            actions={},
+        )
+        scalars: set[str] = set()
+        flags: set[tuple[str, str, Any]] = set()
         cases = decision_order(active)
-        scalars: dict[str, str] = {}
-        flags: dict[str, tuple[str, Any]] = {}
-        definition: dict[str, Any] = {}
-
-        def product_test(leaf: Leaf) -> dict[str, Any] | None:
-            fact = rb.facts[leaf.fact]
-            values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
-            if fact.is_list:
-
-                def flag(v: Any, present: bool) -> dict[str, Any]:
-                    k = _key(leaf.fact, v)
-                    flags[k] = (leaf.fact, v)
-                    return {k: present}
-
-                if leaf.op == "includes":
-                    return flag(leaf.value, True)
-                if leaf.op == "excludes":
-                    return flag(leaf.value, False)
-                if leaf.op == "includes_any":
-                    return _or([flag(v, True) for v in values])
-                if leaf.op == "includes_none":
-                    return _and([flag(v, False) for v in values])
-                rest = [v for v in fact.values or () if v not in values]  # only
-                return _and([flag(v, False) for v in rest]) if rest else None
-            k = _key(leaf.fact)
-            scalars[k] = leaf.fact
-            if leaf.op == "before":
-                return {"$lt": {k: _json(leaf.value)}}
-            if leaf.op == "on_or_after":
-                return {"$gte": {k: _json(leaf.value)}}
-            if leaf.op in ("eq", "in"):
-                return _or([{k: _json(v)} for v in values])
-            # ne / not_in: a positive test on the rest of a finite domain
-            if fact.values is not None:
-                rest = [v for v in fact.values if v not in values]
-                return _or([{k: _json(v)} for v in rest]) if rest else {"$lt": {k: -1}}  # never
-            return _and([{"$ex": {k: 1}}] + [{"$neq": {k: _json(v)}} for v in values])
-
-        def derived_test(leaf: Leaf) -> dict[str, Any]:
-            fact = rb.facts[leaf.fact]
-            values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
-            if leaf.op in ("ne", "not_in"):
-                values = tuple(v for v in fact.values or () if v not in values)
-            return _or([{"v": v} for v in values]) if values else {"$lt": {"v": -1}}
-
-        def add(rule: Rule, mode: str, cond: Condition, action: Callable[[Any], None]) -> None:
-            for n, conj in enumerate(dnf(cond, rb.domain)):
-                product_tests: list[dict[str, Any]] = [{"t": "p"}]
-                derived: dict[str, list[dict[str, Any]]] = {}
-                for leaf in conj:
-                    if rb.facts[leaf.fact].origin == "derived":
-                        derived.setdefault(leaf.fact, []).append(derived_test(leaf))
-                    else:
-                        test = product_test(leaf)
-                        if test is not None:
-                            product_tests.append(test)
-                patterns: list[dict[str, Any]] = []
-                if len(product_tests) > 1 or not derived:
-                    patterns.append({"p": _and(product_tests)})
-                for i, (fact, tests) in enumerate(sorted(derived.items())):
-                    patterns.append({f"d{i}": _and([{"t": "d"}, {"f": fact}, *tests])})
-                definition[f"{rule.id}#{mode}#{n}"] = {"all": patterns, "run": action}
-
         for rule in active:
             if rule.decision:
                 earlier = [c for c in cases[rule.decision] if (c.case or 0) < (rule.case or 0)]
                 cond = effective_condition(rule, earlier)
             else:
                 cond = rule.when
+            modes: list[tuple[str, Condition]] = []
             if rule.kind == "derive":
-                add(rule, "derive", cond, self._action(rule, "derive"))
+                modes.append(("derive", cond))
             elif rule.kind == "option":
-                add(rule, "offer", cond, self._action(rule, "offer"))
+                modes.append(("offer", cond))
                 if rule.eligible_when is not None:
-                    add(rule, "yes", All((cond, rule.eligible_when)), self._action(rule, "yes"))
-                    add(rule, "no", All((cond, Not(rule.eligible_when))), self._action(rule, "no"))
+                    modes.append(("yes", All((cond, rule.eligible_when))))
+                    modes.append(("no", All((cond, Not(rule.eligible_when)))))
             else:
-                add(rule, "note", cond, self._action(rule, "note"))
-        if definition:
-            # durable_rules frees a session it never created when no fact of the session matched
-            # any rule: delete_state then corrupts memory (double free, segfault). This rule
-            # matches every product fact, so each evaluation's session always exists.
-            definition["__start__"] = {"all": [{"p": {"t": "p"}}], "run": _noop}
-        name = f"{jurisdiction}_{next(self._names)}"
-        return _Compiled(
-            name=name,
-            definition=definition,
-            scalars=sorted(scalars.items()),
-            flags=sorted((k, f, v) for k, (f, v) in flags.items()),
-        )
+                modes.append(("note", cond))
+            for mode, condition in modes:
+                n = 0
+                for conj in dnf(condition, self.rulebase.domain):
+                    for combination in self._alternatives(conj, scalars, flags):
+                        patterns = _patterns(combination)
+                        name = f"{rule.id}#{mode}#{n}"
+                        compiled.definition[name] = {"all": patterns}
+                        compiled.actions[name] = (rule, mode)
+                        n += 1
+        compiled.scalars = sorted(scalars)
+        compiled.flags = sorted(flags, key=lambda f: f[0])  # (engine name, list fact, item)
+        return compiled
 
-    def _action(self, rule: Rule, mode: str) -> Callable[[Any], None]:
-        recorders = self._recorders
-
-        def run(c: Any) -> None:  # exactly one parameter: two would make durable treat it as async
-            recorder = recorders.get(c.s["sid"])
-            if recorder is None:
-                return
-            try:
-                if mode == "derive":
-                    if recorder.derive(rule):
-                        with contextlib.suppress(MessageNotHandled):  # no rule reads this fact
-                            c.assert_fact({"t": "d", "f": rule.fact, "v": rule.value})
-                elif mode == "offer":
-                    recorder.offer(rule)
-                elif mode in ("yes", "no"):
-                    recorder.eligible(rule, mode == "yes")
-                else:
-                    recorder.note(rule)
-            except Exception as exc:  # surfaced after the evaluation, never swallowed
-                recorder.errors.append(f"{rule.id}: {exc!r}")
-
-        return run
+    def _alternatives(
+        self,
+        conj: tuple[Leaf, ...],
+        scalars: set[str],
+        flags: set[tuple[str, str, Any]],
+    ) -> Iterator[tuple[Alternative, ...]]:
+        """Every combination of the leaves' alternatives: each is one durable rule."""
+        choices: list[list[Alternative]] = []
+        for leaf in conj:
+            definition = self.rulebase.facts[leaf.fact]
+            if definition.is_list:
+                options = _list_alternatives(leaf, definition.values)
+                items = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+                for item in items:
+                    flags.add((_flag(leaf.fact, item), leaf.fact, item))
+            else:
+                options = _scalar_alternatives(leaf, definition.values)
+                if definition.origin != "derived":
+                    scalars.add(leaf.fact)
+            choices.append(options)
+        count = 1
+        for options in choices:
+            count *= len(options)
+        if count > EXPANSION_LIMIT:
+            raise EngineError(
+                f"a condition expands to {count} durable rules (limit {EXPANSION_LIMIT})"
+            )
+        yield from itertools.product(*choices)
 
     # ------------------------------------------------------------------ evaluate
 
-    def engine_fact(self, compiled: _Compiled, facts: FactView) -> dict[str, Any]:
-        out: dict[str, Any] = {"t": "p"}
-        for key, fact in compiled.scalars:
-            value = facts[fact]
+    def engine_facts(self, compiled: _Compiled, facts: FactView) -> list[tuple[str, Any]]:
+        """(engine fact name, value) for every known fact the ruleset tests."""
+        out: list[tuple[str, Any]] = []
+        for name in compiled.scalars:
+            value = facts[name]
             if value is not UNKNOWN:
-                out[key] = _json(value)
-        for key, fact, item in compiled.flags:
+                out.append((name, _value(value)))
+        for name, fact, item in compiled.flags:
             value = facts[fact]
             if not isinstance(value, ListValue):
                 continue
             if item in value.items:
-                out[key] = True
+                out.append((name, True))
             elif not value.open:
-                out[key] = False
+                out.append((name, False))
         return out
 
     def evaluate(
@@ -245,47 +214,203 @@ class Engine:
         as_of: _dt.date,
         determinations: Iterable[tuple[str, Any]] = (),
     ) -> Evaluation:
-        compiled, _ = self._ruleset(jurisdiction, as_of)
-        message = self.engine_fact(compiled, facts)
+        compiled = self._ruleset(jurisdiction, as_of)
         recorder = Recorder(self.rulebase, jurisdiction)
-        if not compiled.definition:  # no rule in force on that day: nothing can fire
-            recorder.determine(determinations)
+        applied = recorder.determine(determinations)
+        if compiled.handle is None:  # no rule in force on that day: nothing can fire
             return recorder.result()
         with self._lock:
             sid = f"e{next(self._sids)}"
-            self._recorders[sid] = recorder
+            items = [(START, 1), *self.engine_facts(compiled, facts)]
+            items += [(fact, value) for fact, value in applied]
+            batch = json.dumps(
+                [{"sid": sid, "t": 1, "f": name, "v": value} for name, value in items],
+                ensure_ascii=False,
+            )
+            handle = compiled.handle
+            healthy = False
             try:
-                for fact, value in recorder.determine(determinations):
-                    self._assert(compiled.name, {"sid": sid, "t": "d", "f": fact, "v": value})
-                self._assert(compiled.name, dict(message, sid=sid))
-            except MessageNotHandled:
-                pass
-            except Exception as exc:
-                raise EngineError(f"durable_rules failed on {jurisdiction}: {exc!r}") from exc
+                _code, state = _c.assert_facts(handle, batch)
+                self._run_actions(compiled, handle, sid, state, recorder)
+                healthy = True
+            except _c.error as exc:
+                raise EngineError(f"durable_rules failed on {jurisdiction}: {exc}") from exc
             finally:
-                del self._recorders[sid]
-                self._host.delete_state(compiled.name, sid)
+                if healthy:
+                    _c.delete_state(handle, sid)
+                else:  # a failed session is corrupt: never touch it again, rebuild the ruleset
+                    compiled.handle = None
+                    compiled.name = f"{jurisdiction}_{next(self._names)}"
+                    self._register(compiled)
         return recorder.result()
 
-    def _assert(self, ruleset: str, fact: dict[str, Any]) -> None:
-        with contextlib.suppress(MessageNotHandled):  # a fact no rule tests is simply not kept
-            self._host.assert_fact(ruleset, fact)
+    def _run_actions(
+        self, compiled: _Compiled, handle: int, sid: str, state: int, recorder: Recorder
+    ) -> None:
+        started = _c.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:
+            name = message[2 : message.index('"', 2)]  # {"<rule name>":{...matched facts...}}
+            action = compiled.actions.get(name)
+            if action is not None:
+                rule, mode = action
+                try:
+                    if mode == "derive":
+                        if recorder.derive(rule):
+                            fact = {"sid": sid, "t": 1, "f": rule.fact, "v": _value(rule.value)}
+                            _c.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+                    elif mode == "offer":
+                        recorder.offer(rule)
+                    elif mode in ("yes", "no"):
+                        recorder.eligible(rule, mode == "yes")
+                    else:
+                        recorder.note(rule)
+                except _c.error:
+                    raise
+                except Exception as exc:  # surfaced after the evaluation, never swallowed
+                    recorder.errors.append(f"{rule.id}: {exc!r}")
+            message = _c.complete_and_start_action(handle, state)
 
     def definition(self, jurisdiction: str, as_of: _dt.date) -> dict[str, Any]:
-        """The durable_rules ruleset (JSON-shaped; actions shown by name) for inspection."""
-        compiled, _ = self._ruleset(jurisdiction, as_of)
-        return {
-            name: {"all": body["all"], "run": name} for name, body in compiled.definition.items()
-        }
+        """The durable_rules ruleset (JSON-shaped) for inspection."""
+        return self._ruleset(jurisdiction, as_of).definition
 
 
-def _noop(c: Any) -> None:
-    return None
+# ----------------------------------------------------------------------------- patterns
 
 
-def _and(tests: list[dict[str, Any]]) -> dict[str, Any]:
-    return tests[0] if len(tests) == 1 else {"$and": tests}
+def _pattern(name: str, tests: tuple[Test, ...]) -> dict[str, Any]:
+    return {"$and": [{"t": 1}, {"f": name}, *tests]}
 
 
-def _or(tests: list[dict[str, Any]]) -> dict[str, Any]:
-    return tests[0] if len(tests) == 1 else {"$or": tests}
+def _patterns(combination: tuple[Alternative, ...]) -> list[dict[str, Any]]:
+    """One pattern per engine fact (tests on the same fact merged, in a stable order)."""
+    merged: dict[str, list[Test]] = {}
+    for name, tests in combination:
+        bucket = merged.setdefault(name, [])
+        for test in tests:
+            if test not in bucket:
+                bucket.append(test)
+    if not merged:  # a condition that always holds while in force
+        return [{"s": _pattern(START, ())}]
+    return [
+        {f"m{i}": _pattern(name, tuple(sorted(tests, key=_test_order)))}
+        for i, (name, tests) in enumerate(sorted(merged.items()))
+    ]
+
+
+def _test_order(test: Test) -> str:
+    return json.dumps(test, sort_keys=True, default=str)
+
+
+def _one_of(name: str, allowed: list[Any], domain: tuple[Any, ...] | None) -> list[Alternative]:
+    """The fact is one of ``allowed``: a ``$neq`` chain on the rest of a finite domain when it
+    is short, else one alternative (durable rule) per value."""
+    if domain is not None:
+        rest = [v for v in domain if v not in allowed]
+        if not rest:
+            return [(name, ())]  # any known value
+        if len(allowed) > 1 and len(rest) <= NEQ_CHAIN_LIMIT:
+            return [(name, tuple({"$neq": {"v": v}} for v in rest))]
+    if not allowed:
+        return []
+    return [(name, ({"v": v},)) for v in allowed]
+
+
+def _scalar_alternatives(leaf: Leaf, values: tuple[Any, ...] | None) -> list[Alternative]:
+    domain = tuple(_value(v) for v in values) if values is not None else None
+    given = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+    given = tuple(_value(v) for v in given)
+    if leaf.op == "before":
+        return [(leaf.fact, ({"$lt": {"v": given[0]}},))]
+    if leaf.op == "on_or_after":
+        return [(leaf.fact, ({"$gte": {"v": given[0]}},))]
+    if leaf.op in ("eq", "in"):
+        return _one_of(leaf.fact, list(given), domain)
+    # ne / not_in
+    if domain is not None:
+        return _one_of(leaf.fact, [v for v in domain if v not in given], domain)
+    return [(leaf.fact, tuple({"$neq": {"v": v}} for v in given))]
+
+
+def _list_alternatives(leaf: Leaf, values: tuple[Any, ...] | None) -> list[Alternative]:
+    given = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+    if leaf.op == "includes":
+        return [(_flag(leaf.fact, leaf.value), ({"v": True},))]
+    if leaf.op == "excludes":
+        return [(_flag(leaf.fact, leaf.value), ({"v": False},))]
+    if leaf.op == "includes_any":
+        return [(_flag(leaf.fact, v), ({"v": True},)) for v in given]
+    raise EngineError(f"cannot compile {leaf} (a list test on a list without a finite domain)")
+
+
+# ----------------------------------------------------------------------------- limits
+
+
+def check_limits(definition: dict[str, Any], domain_of: Any) -> None:
+    """Refuse a ruleset durable_rules cannot run safely.
+
+    The alpha network is modelled as durable builds it (one node per distinct test after the
+    same prefix of tests) and walked as durable walks it (every matching child is pushed on a
+    fixed stack) for every fact the ruleset can receive: every value of a finite domain, every
+    constant a rule names and one value none names. The deepest stack must stay well under
+    durable's 64.
+    """
+    if len(definition) > RULES_LIMIT:
+        raise EngineError(f"{len(definition)} durable rules in one ruleset (limit {RULES_LIMIT})")
+    trie: dict[str, Any] = {}
+    constants: dict[str, set[Any]] = {}
+    for name, body in definition.items():
+        patterns = body["all"]
+        if len(patterns) > PATTERNS_LIMIT:
+            raise EngineError(f"{name}: {len(patterns)} patterns (limit {PATTERNS_LIMIT})")
+        for pattern in patterns:
+            ((_, test),) = pattern.items()
+            tests = test["$and"]
+            if len(tests) > TESTS_LIMIT:
+                raise EngineError(f"{name}: {len(tests)} tests in a pattern (limit {TESTS_LIMIT})")
+            fact = tests[1]["f"]
+            node = trie
+            for t in tests:
+                key = json.dumps(t, sort_keys=True)
+                node = node.setdefault(key, {})
+                for op in ("v", "$neq", "$lt", "$gte"):
+                    inner = t.get(op)
+                    if op == "v":
+                        constants.setdefault(fact, set()).add(json.dumps(inner))
+                    elif isinstance(inner, dict):
+                        constants.setdefault(fact, set()).add(json.dumps(inner["v"]))
+    for fact, seen in constants.items():
+        domain = domain_of(fact)
+        values = [json.loads(v) for v in seen]
+        values += [*(domain or ()), "\x00none"]
+        for value in values:
+            depth = _walk(trie, {"t": 1, "f": fact, "v": value})
+            if depth > ALPHA_STACK_LIMIT:
+                raise EngineError(
+                    f"the ruleset is too wide for durable_rules: fact {fact} = {value!r} "
+                    f"matches {depth} alpha nodes at once (limit {ALPHA_STACK_LIMIT})"
+                )
+
+
+def _matches(test: dict[str, Any], fact: dict[str, Any]) -> bool:
+    ((op, arg),) = test.items()
+    if op == "$neq":
+        return fact["v"] != arg["v"]
+    if op == "$lt":
+        return isinstance(fact["v"], int) and fact["v"] < arg["v"]
+    if op == "$gte":
+        return isinstance(fact["v"], int) and fact["v"] >= arg["v"]
+    return fact.get(op) == arg
+
+
+def _walk(trie: dict[str, Any], fact: dict[str, Any]) -> int:
+    stack = [trie]
+    deepest = 1
+    while stack:
+        node = stack.pop()
+        for key, child in node.items():
+            if _matches(json.loads(key), fact):
+                stack.append(child)
+        deepest = max(deepest, len(stack))
+    return deepest

@@ -129,7 +129,7 @@ class Recorder:
                     field=conflict.fact,
                 )
             raise EngineError(f"the rule base is inconsistent: {message}")
-        order = {r.id: r.index for r in self.rulebase.rules}
+        order = self.rulebase.rule_order
         return Evaluation(
             jurisdiction=self.jurisdiction,
             derived=dict(self.derived),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .assessment import FactUse
@@ -26,9 +27,9 @@ from .rulebase.conditions import (
     ListValue,
     eval_leaf,
     evaluate,
-    nnf,
+    facts_of,
 )
-from .rulebase.model import Rule, RuleBase, effective_condition
+from .rulebase.model import Rule, RuleBase
 
 Lookup = Callable[[str], Any]
 
@@ -64,7 +65,31 @@ def plain(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _Use:
+    """A ``FactUse`` without what depends on the product file (origin of an input, location):
+    the part that can be shared between products with the same values."""
+
+    fact: str
+    value: Any  # lists as tuples (hashable)
+    kind: str  # input | vocabulary | derived | determination
+    input: str | None = None
+    term: Any = None
+    rules: tuple[str, ...] = ()
+    item: bool = False  # located at a list item of ``input``/``fact`` rather than the field
+
+
+MEMO_LIMIT = 200_000
+
+
 class Explainer:
+    """Explains the rules that fired for one product and jurisdiction.
+
+    ``memo`` (shared by an ``Assessor`` across products) maps a rule and the values of the
+    facts its condition reads to the phrases and fact uses: products that agree on those values
+    share the work; only locations are looked up per product.
+    """
+
     def __init__(
         self,
         rulebase: RuleBase,
@@ -72,12 +97,17 @@ class Explainer:
         lookup: Lookup,
         locator: Locator | None = None,
         evaluation: Evaluation | None = None,
+        memo: dict[Any, Any] | None = None,
     ) -> None:
         self.rb = rulebase
         self.facts = facts
         self.lookup = lookup
         self.locator = locator
         self.evaluation = evaluation
+        self.memo = memo if memo is not None else {}
+        self._made: dict[_Use, FactUse] = {}
+
+    # ------------------------------------------------------------------ phrases
 
     def leaf(self, leaf: Leaf) -> str:
         definition = self.rb.facts[leaf.fact]
@@ -103,31 +133,65 @@ class Explainer:
             return f"{leaf.fact}={show(value)} ({_op_words(leaf)})"
         return f"{leaf.fact}={show(value)}"
 
-    def condition(self, cond: Condition) -> list[str]:
-        if isinstance(cond, Leaf):
-            return [self.leaf(cond)] if eval_leaf(cond, self.lookup(cond.fact)) is True else []
-        out: list[str] = []
-        for item in cond.items:  # All: every part; AnyOf: every part that is true
-            if isinstance(cond, AnyOf) and evaluate(item, self.lookup) is not True:
-                continue
-            for phrase in self.condition(item):
-                if phrase not in out:
-                    out.append(phrase)
-        return out
+    def because(self, rule: Rule, earlier: Sequence[Rule] = ()) -> list[str]:
+        return self.explain(rule, earlier)[0]
 
-    def because(self, rule: Rule, earlier: list[Rule]) -> list[str]:
-        out = self.condition(nnf(rule.when, self.rb.domain))
+    def uses(self, rule: Rule, earlier: Sequence[Rule] = ()) -> list[FactUse]:
+        """The facts behind each true test of ``rule`` (for a decision case, also those that
+        ruled out the ``earlier`` cases), with their origin and file location."""
+        return self.explain(rule, earlier)[1]
+
+    def explain(self, rule: Rule, earlier: Sequence[Rule] = ()) -> tuple[list[str], list[FactUse]]:
+        """``because`` phrases and structured ``uses`` of a rule that held."""
+        key = self._key(rule, earlier)
+        found = self.memo.get(key)
+        if found is None:
+            found = self._explain(rule, earlier)
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[key] = found
+        phrases, uses = found
+        return list(phrases), [self._materialize(u) for u in uses]
+
+    def _key(self, rule: Rule, earlier: Sequence[Rule]) -> tuple[Any, ...]:
+        reads_key = (rule.id, tuple(e.id for e in earlier))
+        reads = self.memo.get(reads_key)
+        if reads is None:
+            reads = tuple(sorted(facts_of(self.rb.normal(rule, earlier))))
+            self.memo[reads_key] = reads
+        ev = self.evaluation
+        values: list[Any] = [reads_key]
+        for name in reads:
+            origin = self.rb.facts[name].origin
+            value = self.lookup(name)
+            if origin == "projection":
+                values.append((value, self.facts.contributions.get(name, ())))
+            elif origin == "derived" and ev is not None:
+                values.append((value, name in ev.determined, ev.support.get(name, ())))
+            else:
+                values.append(value)
+        return tuple(values)
+
+    def _explain(self, rule: Rule, earlier: Sequence[Rule]) -> tuple[list[str], list[_Use]]:
+        phrases: list[str] = []
+        for leaf in self.true_leaves(self.rb.normal(rule)):
+            phrase = self.leaf(leaf)
+            if phrase not in phrases:
+                phrases.append(phrase)
         for case in earlier:
-            out.append(f"not: {case.title.rstrip('.')} ({case.id})")
-        return out or ["always applies while the rule is in force"]
-
-    # ------------------------------------------------------------------ structured
+            phrases.append(f"not: {case.title.rstrip('.')} ({case.id})")
+        uses: list[_Use] = []
+        for leaf in self.true_leaves(self.rb.normal(rule, earlier)):
+            for use in self._leaf_uses(leaf):
+                if use not in uses:
+                    uses.append(use)
+        return phrases or ["always applies while the rule is in force"], uses
 
     def true_leaves(self, cond: Condition) -> list[Leaf]:
         if isinstance(cond, Leaf):
             return [cond] if eval_leaf(cond, self.lookup(cond.fact)) is True else []
         out: list[Leaf] = []
-        for item in cond.items:
+        for item in cond.items:  # All: every part; AnyOf: every part that is true
             if isinstance(cond, AnyOf) and evaluate(item, self.lookup) is not True:
                 continue
             for leaf in self.true_leaves(item):
@@ -135,77 +199,83 @@ class Explainer:
                     out.append(leaf)
         return out
 
-    def uses(self, rule: Rule, earlier: Sequence[Rule] = ()) -> list[FactUse]:
-        """The facts behind each true test of ``rule`` (for a decision case, also those that
-        ruled out the ``earlier`` cases), with their origin and file location."""
-        out: list[FactUse] = []
-        cond = effective_condition(rule, earlier)
-        for leaf in self.true_leaves(nnf(cond, self.rb.domain)):
-            for use in self.leaf_uses(leaf):
-                if use not in out:
-                    out.append(use)
-        return out
+    # ------------------------------------------------------------------ structured
 
-    def _input_use(self, fact: str, value: Any, term: Any = None) -> FactUse:
-        loc = self.locator
-        written = loc.written(fact) if loc else True
-        location = None
-        if loc is not None:
-            location = loc.item(fact, term) if term is not None else loc.field(fact)
-        return FactUse(
-            fact=fact,
-            value=plain(value),
-            origin="product" if written else "default",
-            term=term,
-            location=location if written else None,
-        )
-
-    def leaf_uses(self, leaf: Leaf) -> list[FactUse]:
+    def _leaf_uses(self, leaf: Leaf) -> list[_Use]:
         definition = self.rb.facts[leaf.fact]
         value = self.lookup(leaf.fact)
         wanted = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
         if definition.origin == "derived":
             ev = self.evaluation
             if ev is not None and leaf.fact in ev.determined:
-                where = self.locator.determination(leaf.fact) if self.locator else None
-                return [
-                    FactUse(
-                        fact=leaf.fact, value=plain(value), origin="determination", location=where
-                    )
-                ]
-            rules = list(ev.support.get(leaf.fact, ())) if ev is not None else []
-            return [FactUse(fact=leaf.fact, value=plain(value), origin="derived", rules=rules)]
+                return [_Use(leaf.fact, _hashable(value), "determination")]
+            rules = tuple(ev.support.get(leaf.fact, ())) if ev is not None else ()
+            return [_Use(leaf.fact, _hashable(value), "derived", rules=rules)]
         if definition.origin == "projection":
             base, _, _ = leaf.fact.rpartition(".")
             base_def = self.rb.facts.get(base)
             parts = self.facts.contributions.get(leaf.fact, ())
             if not parts:  # an empty list: the input itself is the reason
-                return [self._input_use(base, self.lookup(base))]
-            if base_def is not None and base_def.is_list:
-                if leaf.op in ("includes", "includes_any"):
-                    parts = tuple(p for p in parts if p.value in wanted)
-                return [self._vocabulary_use(leaf.fact, base, p.term, p.value, True) for p in parts]
-            return [self._vocabulary_use(leaf.fact, base, p.term, p.value, False) for p in parts]
+                return [_Use(base, _hashable(self.lookup(base)), "input")]
+            is_list = base_def is not None and base_def.is_list
+            if is_list and leaf.op in ("includes", "includes_any"):
+                parts = tuple(p for p in parts if p.value in wanted)
+            return [
+                _Use(
+                    leaf.fact,
+                    _hashable(p.value),
+                    "vocabulary",
+                    input=base,
+                    term=p.term,
+                    item=is_list,
+                )
+                for p in parts
+            ]
         if (
             definition.is_list
             and leaf.op in ("includes", "includes_any")
             and isinstance(value, ListValue)
         ):
-            return [self._input_use(leaf.fact, v, term=v) for v in wanted if v in value.items]
-        return [self._input_use(leaf.fact, value)]
+            return [
+                _Use(leaf.fact, _hashable(v), "input", term=v, item=True)
+                for v in wanted
+                if v in value.items
+            ]
+        return [_Use(leaf.fact, _hashable(value), "input")]
 
-    def _vocabulary_use(self, fact: str, base: str, term: str, value: Any, item: bool) -> FactUse:
+    def _materialize(self, use: _Use) -> FactUse:
+        made = self._made.get(use)
+        if made is None:
+            made = self._made[use] = self._make(use)
+        return made
+
+    def _make(self, use: _Use) -> FactUse:
+        loc = self.locator
         location = None
-        if self.locator is not None:
-            location = self.locator.item(base, term) if item else self.locator.field(base)
-        return FactUse(
-            fact=fact,
-            value=plain(value),
-            origin="vocabulary",
-            input=base,
-            term=term,
+        origin = use.kind
+        if use.kind == "input":
+            written = loc.written(use.fact) if loc is not None else True
+            origin = "product" if written else "default"
+            if loc is not None and written:
+                location = loc.item(use.fact, use.term) if use.item else loc.field(use.fact)
+        elif use.kind == "vocabulary" and loc is not None and use.input is not None:
+            location = loc.item(use.input, use.term) if use.item else loc.field(use.input)
+        elif use.kind == "determination" and loc is not None:
+            location = loc.determination(use.fact)
+        return FactUse.model_construct(
+            fact=use.fact,
+            value=list(use.value) if isinstance(use.value, tuple) else use.value,
+            origin=origin,
+            input=use.input,
+            term=use.term,
+            rules=list(use.rules),
             location=location,
         )
+
+
+def _hashable(value: Any) -> Any:
+    shown = plain(value)
+    return tuple(shown) if isinstance(shown, list) else shown
 
 
 def _op_words(leaf: Leaf) -> str:

@@ -25,9 +25,16 @@ class Locator:
         self.loaded = loaded
         doc = loaded.document
         self._has_positions = doc is not None and bool(doc.value_locations)
+        self._seen: dict[tuple[Any, ...], Any] = {}
 
     def written(self, field: str) -> bool:
         """Whether the file itself gives ``field`` (as opposed to the contract's default)."""
+        key = ("written", field)
+        if key not in self._seen:
+            self._seen[key] = self._written(field)
+        return bool(self._seen[key])
+
+    def _written(self, field: str) -> bool:
         doc = self.loaded.document
         if doc is None:
             return True
@@ -41,8 +48,13 @@ class Locator:
     def _at(self, path: tuple[str | int, ...], key: bool = False) -> SourceLocation | None:
         if not self._has_positions:
             return None
-        line, column = self.loaded.location(path, key=key)
-        return SourceLocation(file=self.loaded.file, line=line, column=column, field=dotted(path))
+        cache_key = ("at", path, key)
+        if cache_key not in self._seen:
+            line, column = self.loaded.location(path, key=key)
+            self._seen[cache_key] = SourceLocation.model_construct(
+                file=self.loaded.file, line=line, column=column, field=dotted(path)
+            )
+        return self._seen[cache_key]  # type: ignore[no-any-return]
 
     def field(self, field: str) -> SourceLocation | None:
         """The value of ``field`` (or, when left out, its nearest written parent)."""

@@ -25,9 +25,8 @@ from .rulebase.conditions import (
     ListValue,
     eval_leaf,
     evaluate,
-    nnf,
 )
-from .rulebase.model import Citation, Rule, RuleBase, decision_order, effective_condition
+from .rulebase.model import Citation, Rule, RuleBase, decision_order
 
 Lookup = Callable[[str], Any]
 
@@ -73,11 +72,10 @@ class QuestionFinder:
         self.needs: dict[str, _Need] = {}
         self.seen: set[tuple[str, tuple[Any, ...]]] = set()
 
-    def condition_of(self, rule: Rule) -> Any:
-        if rule.decision:
-            earlier = [c for c in self.cases[rule.decision] if (c.case or 0) < (rule.case or 0)]
-            return effective_condition(rule, earlier)
-        return rule.when
+    def earlier(self, rule: Rule) -> list[Rule]:
+        if not rule.decision:
+            return []
+        return [c for c in self.cases[rule.decision] if (c.case or 0) < (rule.case or 0)]
 
     def need(self, fact: str, rule: Rule, determination: bool = False) -> None:
         entry = self.needs.setdefault(fact, _Need())
@@ -90,7 +88,7 @@ class QuestionFinder:
         out = []
         for rule in self.active:
             if rule.kind == "derive" and rule.fact == fact:
-                cond = nnf(self.condition_of(rule), self.rb.domain)
+                cond = self.rb.normal(rule, self.earlier(rule))
                 if evaluate(cond, self.lookup) is None:
                     out.append((rule, cond))
         return out

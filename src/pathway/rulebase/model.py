@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -238,7 +239,58 @@ class RuleBase:
         return tuple(r for r in self.rules if r.jurisdiction in (jurisdiction, "common"))
 
     def active_rules(self, jurisdiction: str, as_of: _dt.date) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules_for(jurisdiction) if r.effective.covers(as_of))
+        """The rules in force on ``as_of`` (cached per period between two effective dates)."""
+        cache = self._cache("_active", dict)
+        key = (jurisdiction, self.epoch(as_of))
+        found = cache.get(key)
+        if found is None:
+            found = tuple(r for r in self.rules_for(jurisdiction) if r.effective.covers(as_of))
+            cache[key] = found
+        return found
+
+    def epoch(self, as_of: _dt.date) -> int:
+        """Which period between effective dates ``as_of`` falls in: equal epochs, equal law."""
+        return bisect.bisect_right(self._boundaries(), as_of)
+
+    def _boundaries(self) -> list[_dt.date]:
+        """Every day on which some rule starts or stops being in force, sorted."""
+        found = self.__dict__.get("_bounds")
+        if found is None:
+            days = {r.effective.start for r in self.rules}
+            days |= {r.effective.end + _dt.timedelta(days=1) for r in self.rules if r.effective.end}
+            found = sorted(days)
+            object.__setattr__(self, "_bounds", found)
+        return found
+
+    def _cache(self, name: str, factory: Any) -> Any:
+        found = self.__dict__.get(name)
+        if found is None:
+            found = factory()
+            object.__setattr__(self, name, found)
+        return found
+
+    def normal(self, rule: Rule, earlier: Iterable[Rule] = ()) -> Condition:
+        """The rule's condition (for a decision case, with the ``earlier`` cases ruled out) in
+        negation normal form, computed once."""
+        earlier = tuple(earlier)
+        cache = self._cache("_normal", dict)
+        key = (rule.id, tuple(e.id for e in earlier))
+        found = cache.get(key)
+        if found is None:
+            from .conditions import nnf
+
+            found = nnf(effective_condition(rule, earlier), self.domain)
+            cache[key] = found
+        return found
+
+    @property
+    def rule_order(self) -> dict[str, int]:
+        """Rule id -> its position in the rule base."""
+        found = self.__dict__.get("_order")
+        if found is None:
+            found = {r.id: r.index for r in self.rules}
+            object.__setattr__(self, "_order", found)
+        return found
 
     def domain(self, fact: str) -> tuple[Any, ...] | None:
         definition = self.facts.get(fact)
