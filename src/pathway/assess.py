@@ -130,7 +130,7 @@ class Assessor:
     ) -> Assessment:
         loaded = self.load(product)
         day = as_of or _dt.date.today()
-        codes = self._codes(loaded, jurisdictions)
+        codes = self.codes(loaded, jurisdictions)
         facts = build_facts(loaded.product, self.rulebase)
         results = {code: self._jurisdiction(loaded, facts, code, day) for code in codes}
         return Assessment(
@@ -141,7 +141,7 @@ class Assessor:
             jurisdictions=results,
         )
 
-    def _codes(self, loaded: LoadedProduct, jurisdictions: Sequence[str] | None) -> list[str]:
+    def codes(self, loaded: LoadedProduct, jurisdictions: Sequence[str] | None) -> list[str]:
         wanted = (
             list(jurisdictions)
             if jurisdictions
@@ -262,6 +262,7 @@ class Assessor:
                 title=fill(r.title),
                 when=r.timing or "",
                 due=due(r),
+                deadline=str(r.due) if r.due else None,
                 description=r.description,
                 citations=plan.citations[r.id],
             )
@@ -330,6 +331,7 @@ class Assessor:
             name=jur.name,
             status="determined" if pathway is not None else "undetermined",
             pathway=pathway,
+            pathway_fact=jur.pathway_fact,
             title=jur.pathways[pathway].title if pathway is not None else None,
             classification=classification,
             classification_title=jur.classifications[classification].title

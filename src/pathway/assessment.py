@@ -58,6 +58,10 @@ class FactUse(_Out):
         default_factory=list, description="derived: the rules that concluded the value"
     )
     location: SourceLocation | None = None
+    citations: list[CitationOut] = Field(
+        default_factory=list, description="vocabulary: where the term's attribute comes from"
+    )
+    note: str | None = Field(default=None, description="vocabulary: the term's note on it")
 
 
 class Finding(_Out):
@@ -83,6 +87,11 @@ class Obligation(_Out):
     when: str
     due: _dt.date | None = Field(
         default=None, description="a deadline computed from a date in the product file"
+    )
+    deadline: str | None = Field(
+        default=None,
+        description="the deadline the law sets, in words (e.g. '7 years after "
+        "context.approval_date'); `due` gives the date when the product gives the start",
     )
     description: str | None = None
     citations: list[CitationOut] = Field(min_length=1)
@@ -120,6 +129,10 @@ class JurisdictionResult(_Out):
     name: str
     status: Literal["determined", "undetermined"]
     pathway: str | None
+    pathway_fact: str | None = Field(
+        default=None,
+        description="the derived fact that holds the pathway (its finding is the root of the reasoning)",
+    )
     title: str | None
     classification: str | None = None
     classification_title: str | None = None

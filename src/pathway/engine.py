@@ -43,6 +43,7 @@ from . import _compat
 from .errors import EngineError
 from .evaluation import Evaluation, Recorder
 from .facts import FactView
+from .rulebase import cache as disk_cache
 from .rulebase.conditions import UNKNOWN, All, Condition, Leaf, ListValue, Not, dnf
 from .rulebase.model import Rule, RuleBase, decision_order, effective_condition
 
@@ -102,10 +103,40 @@ class Engine:
         with self._lock:
             compiled = self._compiled.get(key)
             if compiled is None:
-                compiled = self._compile(jurisdiction, active)
-                check_limits(compiled.definition, self._domain_of)
+                compiled = self._cached(jurisdiction, active)
                 self._register(compiled)
                 self._compiled[key] = compiled
+        return compiled
+
+    def _cached(self, jurisdiction: str, active: tuple[Rule, ...]) -> _Compiled:
+        """Compile (and check) a ruleset, or take it from the disk cache: the compiled form
+        depends only on the rule base's content and the rules in force."""
+        rb = self.rulebase
+        ids = ",".join(r.id for r in active)
+        parts = ("ruleset", rb.root, rb.sha256, jurisdiction, ids)
+        stored = disk_cache.load("ruleset", *parts)
+        by_id = {r.id: r for r in active}
+        if isinstance(stored, dict) and stored.get("ids") == ids:
+            return _Compiled(
+                name=f"{jurisdiction}_{next(self._names)}",
+                definition=stored["definition"],
+                actions={n: (by_id[r], mode) for n, (r, mode) in stored["actions"].items()},
+                scalars=stored["scalars"],
+                flags=stored["flags"],
+            )
+        compiled = self._compile(jurisdiction, active)
+        check_limits(compiled.definition, self._domain_of)
+        disk_cache.store(
+            {
+                "ids": ids,
+                "definition": compiled.definition,
+                "actions": {n: (r.id, mode) for n, (r, mode) in compiled.actions.items()},
+                "scalars": compiled.scalars,
+                "flags": compiled.flags,
+            },
+            "ruleset",
+            *parts,
+        )
         return compiled
 
     def _register(self, compiled: _Compiled) -> None:
@@ -358,8 +389,8 @@ def check_limits(definition: dict[str, Any], domain_of: Any) -> None:
     """
     if len(definition) > RULES_LIMIT:
         raise EngineError(f"{len(definition)} durable rules in one ruleset (limit {RULES_LIMIT})")
-    trie: dict[str, Any] = {}
-    constants: dict[str, set[Any]] = {}
+    trie: _Node = {}
+    constants: dict[str, set[str]] = {}
     for name, body in definition.items():
         patterns = body["all"]
         if len(patterns) > PATTERNS_LIMIT:
@@ -373,13 +404,15 @@ def check_limits(definition: dict[str, Any], domain_of: Any) -> None:
             node = trie
             for t in tests:
                 key = json.dumps(t, sort_keys=True)
-                node = node.setdefault(key, {})
-                for op in ("v", "$neq", "$lt", "$gte"):
-                    inner = t.get(op)
-                    if op == "v":
-                        constants.setdefault(fact, set()).add(json.dumps(inner))
-                    elif isinstance(inner, dict):
-                        constants.setdefault(fact, set()).add(json.dumps(inner["v"]))
+                entry = node.get(key)
+                if entry is None:
+                    entry = node[key] = (t, {})
+                node = entry[1]
+                ((op, arg),) = t.items()
+                if op == "v":
+                    constants.setdefault(fact, set()).add(json.dumps(arg))
+                elif op in ("$neq", "$lt", "$gte"):
+                    constants.setdefault(fact, set()).add(json.dumps(arg["v"]))
     for fact, seen in constants.items():
         domain = domain_of(fact)
         values = [json.loads(v) for v in seen]
@@ -393,6 +426,9 @@ def check_limits(definition: dict[str, Any], domain_of: Any) -> None:
                 )
 
 
+_Node = dict[str, tuple[dict[str, Any], "_Node"]]
+
+
 def _matches(test: dict[str, Any], fact: dict[str, Any]) -> bool:
     ((op, arg),) = test.items()
     if op == "$neq":
@@ -404,13 +440,13 @@ def _matches(test: dict[str, Any], fact: dict[str, Any]) -> bool:
     return fact.get(op) == arg
 
 
-def _walk(trie: dict[str, Any], fact: dict[str, Any]) -> int:
+def _walk(trie: _Node, fact: dict[str, Any]) -> int:
     stack = [trie]
     deepest = 1
     while stack:
         node = stack.pop()
-        for key, child in node.items():
-            if _matches(json.loads(key), fact):
+        for test, child in node.values():
+            if _matches(test, fact):
                 stack.append(child)
         deepest = max(deepest, len(stack))
     return deepest

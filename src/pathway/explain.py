@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .assessment import FactUse
+from .assessment import CitationOut, FactUse
 from .evaluation import Evaluation
 from .facts import FactView
 from .locate import Locator
+from .questions import cite
 from .rulebase.conditions import (
     UNKNOWN,
     AnyOf,
@@ -260,6 +261,10 @@ class Explainer:
                 location = loc.item(use.fact, use.term) if use.item else loc.field(use.fact)
         elif use.kind == "vocabulary" and loc is not None and use.input is not None:
             location = loc.item(use.input, use.term) if use.item else loc.field(use.input)
+        citations: list[CitationOut] = []
+        note = None
+        if use.kind == "vocabulary" and use.input is not None:
+            citations, note = self._vocabulary_basis(use.input, use.fact, use.term)
         elif use.kind == "determination" and loc is not None:
             location = loc.determination(use.fact)
         return FactUse.model_construct(
@@ -270,7 +275,34 @@ class Explainer:
             term=use.term,
             rules=list(use.rules),
             location=location,
+            citations=citations,
+            note=note,
         )
+
+    def _vocabulary_basis(
+        self, field: str, fact: str, term: Any
+    ) -> tuple[list[CitationOut], str | None]:
+        """The citations behind a vocabulary term's attribute, and the term's note on it."""
+        key = ("vocabulary-basis", fact, term)
+        found = self.memo.get(key)
+        if found is None:
+            vocab = self.rb.vocabulary_for(field)
+            attribute = fact.rpartition(".")[2]
+            citations: list[CitationOut] = []
+            note = None
+            if vocab is not None:
+                definition = vocab.attributes.get(attribute)
+                entry = vocab.terms.get(term) if isinstance(term, str) else None
+                sources = list(definition.citations if definition else ())
+                if entry is not None:
+                    sources = [*entry.citations.get(attribute, ()), *sources]
+                    note = entry.notes.get(attribute)
+                seen: dict[tuple[str, str], CitationOut] = {}
+                for c in sources:
+                    seen.setdefault((c.ref, c.url), cite(c))
+                citations = list(seen.values())
+            found = self.memo[key] = (citations, note)
+        return found[0], found[1]
 
 
 def _hashable(value: Any) -> Any:

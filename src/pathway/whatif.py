@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from .errors import EngineError, InputError
 from .loading import LoadedProduct, load_product
 from .product import CombinedItem
@@ -228,3 +230,107 @@ class WhatIf:
                 )
                 out.append(Flip(change, before, after, effect))
         return out
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outcome(_Out):
+    pathway: str | None
+    status: Literal["determined", "undetermined"]
+    premarket_review: bool | None = None
+
+
+class ChangeOut(_Out):
+    field: str
+    op: Literal["set", "add", "remove"]
+    value: Any = None
+    item: Any = None
+    text: str = Field(description="the change in words")
+
+
+class Comparison(_Out):
+    """One jurisdiction before and after the changes."""
+
+    before: Outcome
+    after: Outcome
+    changed: bool
+
+
+class FlipOut(_Out):
+    change: ChangeOut
+    before: str | None
+    after: str | None
+
+
+class WhatIfReport(_Out):
+    format: Literal[1] = 1
+    kind: Literal["what-if"] = "what-if"
+    product: str
+    file: str
+    as_of: _dt.date
+    changes: list[ChangeOut] = Field(default_factory=list)
+    jurisdictions: dict[str, Comparison] = Field(default_factory=dict)
+    flips: dict[str, list[FlipOut]] = Field(
+        default_factory=dict,
+        description="per jurisdiction, every single change that would change its pathway",
+    )
+
+
+def change_out(change: Change) -> ChangeOut:
+    return ChangeOut(
+        field=change.field,
+        op=change.op,
+        value=change.value,
+        item=change.item,
+        text=change.describe(),
+    )
+
+
+def outcome(result: Any) -> Outcome:
+    return Outcome(
+        pathway=result.pathway, status=result.status, premarket_review=result.premarket_review
+    )
+
+
+def report(
+    whatif: WhatIf,
+    loaded: LoadedProduct,
+    changes: list[Change],
+    codes: list[str],
+    day: _dt.date,
+    flip: bool,
+) -> WhatIfReport:
+    """Before and after ``changes`` for each jurisdiction, and, with ``flip``, the single
+    changes (to the changed product) that would change each pathway."""
+    assessor = whatif.assessor
+    before = assessor.assess(loaded, codes, day)
+    after_product = whatif.changed(loaded, changes) if changes else loaded
+    after = assessor.assess(after_product, codes, day) if changes else before
+    compared = {
+        code: Comparison(
+            before=outcome(before.jurisdictions[code]),
+            after=outcome(after.jurisdictions[code]),
+            changed=before.jurisdictions[code].pathway != after.jurisdictions[code].pathway,
+        )
+        for code in before.jurisdictions
+    }
+    flips: dict[str, list[FlipOut]] = {}
+    if flip:
+        for code in after.jurisdictions:
+            flips[code] = [
+                FlipOut(change=change_out(f.change), before=f.before, after=f.after)
+                for f in whatif.flips(after_product, code, day)
+            ]
+    return WhatIfReport(
+        product=loaded.product.name,
+        file=loaded.file,
+        as_of=day,
+        changes=[change_out(c) for c in changes],
+        jurisdictions=compared if changes else {},
+        flips=flips,
+    )

@@ -7,6 +7,7 @@ PATHWAY_DEBUG is set. One module per command; ``main`` maps every failure to an 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -16,15 +17,34 @@ import click
 
 from .. import __version__
 from ..errors import PathwayError
-from .assess_cmd import assess
-from .check_cmd import check
-from .rules_cmd import format_condition, rules
-from .schema_cmd import schema
+
+# each command's module is imported only when the command runs (a fast start for CI loops)
+COMMANDS = {
+    "assess": "assess_cmd:assess",
+    "check": "check_cmd:check",
+    "interview": "questions_cmd:interview",
+    "questions": "questions_cmd:questions",
+    "rules": "rules_cmd:rules",
+    "schema": "schema_cmd:schema",
+    "what-if": "whatif_cmd:what_if",
+}
 
 
 class PathwayGroup(click.Group):
-    """Bad input and rule-base errors end the command with their one-line message and exit
-    code (2, or 3 for an engine bug), under ``main`` and under click's test runner alike."""
+    """Commands load lazily. Bad input and rule-base errors end the command with their
+    one-line message and exit code (2, or 3 for an engine bug), under ``main`` and under
+    click's test runner alike."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command: click.Command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -41,10 +61,6 @@ class PathwayGroup(click.Group):
 @click.version_option(__version__, prog_name="pathway")
 def cli() -> None:
     """Regulatory pathways for cell, tissue and gene-modified-cell products (US, EU, JP, CN)."""
-
-
-for _command in (assess, check, rules, schema):
-    cli.add_command(_command)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -81,4 +97,4 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     sys.exit(result if isinstance(result, int) else 0)
 
 
-__all__ = ["cli", "format_condition", "main"]
+__all__ = ["cli", "main"]

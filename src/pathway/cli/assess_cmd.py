@@ -12,6 +12,7 @@ from ..assessment import Assessment
 from ..errors import InputError
 from ..loading import load_product
 from ..render import json as render_json
+from ..render import markdown as render_markdown
 from ..render import text as render_text
 from ..yamlio import Limits
 from . import common
@@ -22,9 +23,15 @@ from . import common
 @common.jurisdictions_option
 @common.as_of_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
 )
-@click.option("--explain", is_flag=True, help="Text: show why each finding holds.")
+@click.option(
+    "--explain", is_flag=True, help="Text: the tree of rules and facts behind each pathway."
+)
 @common.output_option
 @click.option("--engine", type=click.Choice(["engine", "oracle"]), default="engine", hidden=True)
 @common.max_bytes_option
@@ -56,6 +63,8 @@ def assess(
     if results:
         if fmt == "json":
             text = render_json.render(results)
+        elif fmt == "markdown":
+            text = render_markdown.render(results)
         else:
             color = output is None and sys.stdout.isatty()
             text = render_text.render(results, color=color, explain=explain)

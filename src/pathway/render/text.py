@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import click
 
 from ..assessment import Assessment, CitationOut, JurisdictionResult
+from ..reasoning import tree, use_words, walk, where
 
 
 class Style:
@@ -51,18 +52,18 @@ def jurisdiction(
         lines.append(
             f"  pathway: {style('undetermined', fg='yellow', bold=True)}  (answer the questions below)"
         )
-    if result.findings:
+    if result.findings and explain:
+        lines.append("  why (the rules that led here, and the facts each one used):")
+        lines.extend(_tree(result, style))
+    elif result.findings:
         lines.append("  why:")
         shown: set[str] = set()
         for f in result.findings:
-            if f.fact in shown and not explain:
+            if f.fact in shown:
                 continue
             shown.add(f.fact)
             tag = " (expert determination)" if f.source == "determination" else ""
             lines.append(f"    - {f.fact} = {_value(f.value)}: {f.title}{tag} {_refs(f.citations)}")
-            if explain:
-                for reason in f.because:
-                    lines.append(f"        because {reason}")
     if result.obligations:
         lines.append("  obligations:")
         for o in result.obligations:
@@ -84,6 +85,33 @@ def jurisdiction(
         lines.append("  notes:")
         for n in result.notes:
             lines.append(f"    - {n.text} {_refs(n.citations)}".rstrip())
+    return lines
+
+
+def _tree(result: JurisdictionResult, style: Style) -> list[str]:
+    lines = []
+    for depth, step in walk(tree(result)):
+        pad = "    " + "   " * depth + ("└─ " if depth else "")
+        if step.finding is not None:
+            f = step.finding
+            if step.repeated:
+                lines.append(f"{pad}{f.fact} = {_value(f.value)}  (see above: {f.rule})")
+                continue
+            rule = "expert determination" if f.source == "determination" else f.rule
+            lines.append(
+                f"{pad}{style(f.fact, bold=True)} = {_value(f.value)}  [{rule}] {f.title} "
+                f"{_refs(f.citations, limit=3)}"
+            )
+            if f.source == "determination":
+                for reason in f.because:
+                    lines.append(f"{pad}   {reason}")
+        elif step.use is not None:
+            text = use_words(step.use)
+            place = where(step.use)
+            refs = _refs(step.use.citations, limit=2)
+            lines.append(
+                f"{pad}{text}" + (f"  ({place})" if place else "") + (f" {refs}" if refs else "")
+            )
     return lines
 
 

@@ -28,6 +28,7 @@ from .. import product as product_model
 from ..errors import InputError, RuleBaseError
 from ..validation import suggest, to_input_error
 from ..yamlio import Document, Path_, read_document
+from . import cache as disk_cache
 from . import schema
 from .conditions import (
     DATE_OPS,
@@ -116,7 +117,10 @@ def load_rulebase(root: str | Path | None = None) -> RuleBase:
         cached = _cache.get(key)
     if cached is not None:
         return cached
-    loaded = _Loader(path, files, sha).load()
+    loaded = disk_cache.load("rulebase", *key)
+    if not isinstance(loaded, RuleBase):
+        loaded = _Loader(path, files, sha).load()
+        disk_cache.store(loaded, "rulebase", *key)
     with _cache_lock:
         _cache[key] = loaded
     return loaded

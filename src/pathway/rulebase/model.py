@@ -229,6 +229,10 @@ class RuleBase:
     citations: dict[str, Citation]
     files: tuple[str, ...]
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the rule base, not the caches its methods keep beside it."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
             if rule.id == rule_id:

@@ -1,0 +1,175 @@
+"""``pathway questions`` and ``pathway interview``: what would decide the open pathways."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import yamledit
+from ..asking import QuestionsReport, RankedQuestion, rank
+from ..assess import Assessor
+from ..errors import InputError
+from ..loading import LoadedProduct, load_product
+from ..whatif import WhatIf
+from ..yamlio import Limits, parse_bytes
+from . import common
+
+
+def _word(value: Any) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def _ranked(
+    whatif: WhatIf, loaded: LoadedProduct, jurisdictions: list[str] | None, day: _dt.date
+) -> QuestionsReport:
+    codes = whatif.assessor.codes(loaded, jurisdictions)
+    return rank(whatif, loaded, whatif.assessor.assess(loaded, codes, day), day)
+
+
+def _render(report: QuestionsReport) -> str:
+    lines = [report.product, f"  file: {report.file} · as of {report.as_of.isoformat()}", ""]
+    for code, pathway in report.pathways.items():
+        lines.append(f"  {code.upper()}  {pathway or 'undetermined'}")
+    lines.append("")
+    if not report.questions:
+        lines.append("  Every pathway is determined: nothing to ask.")
+    for i, q in enumerate(report.questions, 1):
+        answers = f" [{', '.join(_word(a) for a in q.answers)}]" if q.answers else ""
+        lines.append(f"  {i}. {q.question}{answers}")
+        settles = (
+            f"settles {', '.join(c.upper() for c in q.settles)} whatever the answer"
+            if q.settles
+            else (
+                f"may settle {', '.join(c.upper() for c in q.may_settle)}"
+                if q.may_settle
+                else "narrows the question"
+            )
+        )
+        lines.append(
+            f"     ({q.fact}; for {', '.join(c.upper() for c in q.jurisdictions)}; {settles})"
+        )
+        if q.note:
+            lines.append(f"     note: {q.note}")
+    return "\n".join(lines) + "\n"
+
+
+@click.command()
+@click.argument("product", metavar="PRODUCT")
+@common.jurisdictions_option
+@common.as_of_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@common.output_option
+@common.max_bytes_option
+@common.rules_option
+def questions(
+    product: str,
+    jurisdictions: list[str] | None,
+    as_of: _dt.date | None,
+    fmt: str,
+    output: str | None,
+    max_bytes: int,
+    rules: str | None,
+) -> None:
+    """The questions that would decide PRODUCT's open pathways, the most decisive first."""
+    rulebase = common.rulebase(rules)
+    whatif = WhatIf(Assessor(rulebase))
+    ((name, source),) = list(common.products([product]))
+    loaded = load_product(source, rulebase, limits=Limits(max_bytes=max_bytes), name=name)
+    report = _ranked(whatif, loaded, jurisdictions, as_of or _dt.date.today())
+    text = report.model_dump_json(indent=2) + "\n" if fmt == "json" else _render(report)
+    common.write(text, output)
+
+
+def _parse_answer(whatif: WhatIf, q: RankedQuestion, text: str) -> Any:
+    """The typed value of an answer typed at the prompt (YAML: true, [a, b], 2024-07-31)."""
+    definition = whatif.rb.facts[q.fact]
+    if definition.is_list:
+        items = [t.strip() for t in text.strip().strip("[]").split(",") if t.strip()]
+        vocab = whatif.rb.vocabulary_for(q.fact)
+        out = []
+        for item in items:
+            term = vocab.resolve(item) if vocab is not None else item
+            if term is None:
+                raise click.BadParameter(f"{item!r} is not a term of the {vocab.name} vocabulary")  # type: ignore[union-attr]
+            out.append(term)
+        return out
+    value = parse_bytes(text.strip().encode() or b"''", "answer").data
+    if q.answers and value not in q.answers:
+        raise click.BadParameter(f"answer one of {', '.join(_word(a) for a in q.answers)}")
+    return value
+
+
+@click.command()
+@click.argument("product", metavar="PRODUCT", type=click.Path(exists=True, dir_okay=False))
+@common.jurisdictions_option
+@common.as_of_option
+@click.option("--max", "limit", type=click.IntRange(min=1), help="Ask at most this many questions.")
+@common.rules_option
+def interview(
+    product: str,
+    jurisdictions: list[str] | None,
+    as_of: _dt.date | None,
+    limit: int | None,
+    rules: str | None,
+) -> None:
+    """Ask PRODUCT's open questions one by one and write each answer into the file (comments and
+    key order kept). Answer `skip` to pass, `quit` to stop."""
+    rulebase = common.rulebase(rules)
+    whatif = WhatIf(Assessor(rulebase))
+    day = as_of or _dt.date.today()
+    path = Path(product)
+    skipped: set[str] = set()
+    asked = 0
+    while True:
+        loaded = load_product(path, rulebase)
+        report = _ranked(whatif, loaded, jurisdictions, day)
+        pending = [q for q in report.questions if q.fact not in skipped]
+        if not pending or (limit is not None and asked >= limit):
+            break
+        q = pending[0]
+        asked += 1
+        choices = f" [{', '.join(_word(a) for a in q.answers)}]" if q.answers else ""
+        click.echo(f"\n{q.question}{choices}")
+        click.echo(f"  ({q.fact}; for {', '.join(c.upper() for c in q.jurisdictions)})")
+        if q.note:
+            click.echo(f"  note: {q.note}")
+        while True:
+            text = click.prompt("answer (skip, quit)", default="skip", show_default=False)
+            if text.strip() in ("skip", "quit"):
+                break
+            try:
+                value = _parse_answer(whatif, q, text)
+                break
+            except (click.BadParameter, InputError) as exc:
+                click.echo(f"  {exc.message if isinstance(exc, InputError) else exc}")
+        if text.strip() == "quit":
+            break
+        if text.strip() == "skip":
+            skipped.add(q.fact)
+            continue
+        data = yamledit.load(path)
+        if q.determination:
+            reason = click.prompt("reason for this determination (who decided, and where)")
+            yamledit.add_determination(data, {"fact": q.fact, "value": value, "reason": reason})
+        else:
+            yamledit.set_field(data, q.fact, value)
+        previous = path.read_bytes()
+        yamledit.save(path, data)
+        try:
+            load_product(path, rulebase)
+        except InputError as exc:  # the answer contradicts another fact: undo it
+            path.write_bytes(previous)
+            click.echo(f"  not written: {exc.message}")
+            skipped.add(q.fact)
+            continue
+        click.echo(f"  written to {path}")
+    loaded = load_product(path, rulebase)
+    result = whatif.assessor.assess(loaded, whatif.assessor.codes(loaded, jurisdictions), day)
+    click.echo("")
+    for code, r in result.jurisdictions.items():
+        click.echo(f"{code.upper()}  {r.pathway or 'undetermined'}  {r.title or ''}".rstrip())

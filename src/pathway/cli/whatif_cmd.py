@@ -1,0 +1,65 @@
+"""``pathway what-if``: the pathways with some facts changed, and which single facts matter."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import click
+
+from ..assess import Assessor
+from ..loading import load_product
+from ..render import whatif_text
+from ..whatif import WhatIf, report
+from ..yamlio import Limits
+from . import common
+
+
+@click.command("what-if")
+@click.argument("product", metavar="PRODUCT")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Change a fact (repeatable): use.homologous=true, processing=[cryopreservation], "
+    "processing+=washing, processing-=culture_expansion. VALUE is YAML.",
+)
+@click.option(
+    "--flip",
+    is_flag=True,
+    help="List, per jurisdiction, the single facts whose change would change the pathway.",
+)
+@common.jurisdictions_option
+@common.as_of_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@common.output_option
+@common.max_bytes_option
+@common.rules_option
+def what_if(
+    product: str,
+    assignments: tuple[str, ...],
+    flip: bool,
+    jurisdictions: list[str] | None,
+    as_of: _dt.date | None,
+    fmt: str,
+    output: str | None,
+    max_bytes: int,
+    rules: str | None,
+) -> None:
+    """Show PRODUCT's pathways before and after --set changes, or with --flip the changes
+    that would change them (computed by re-evaluating the changed product)."""
+    if not assignments and not flip:
+        raise click.UsageError("give --set FIELD=VALUE (repeatable), --flip, or both")
+    rulebase = common.rulebase(rules)
+    whatif = WhatIf(Assessor(rulebase))
+    ((name, source),) = list(common.products([product]))
+    loaded = load_product(source, rulebase, limits=Limits(max_bytes=max_bytes), name=name)
+    changes = [whatif.parse(text, loaded) for text in assignments]
+    codes = whatif.assessor.codes(loaded, jurisdictions)
+    result = report(whatif, loaded, changes, codes, as_of or _dt.date.today(), flip)
+    if fmt == "json":
+        common.write(result.model_dump_json(indent=2) + "\n", output)
+    else:
+        common.write(whatif_text.render(result), output)

@@ -1,0 +1,169 @@
+"""``pathway assess --format markdown``: a report a person can attach to a regulatory file.
+
+Per product: what was assessed (file, digest, rule base, day), then per jurisdiction the pathway,
+the reasoning as a nested list (each rule with its id and citations, each fact with its value and
+the product-file line it came from), obligations, options, open questions and notes, and the
+sources cited with links. It ends with one table putting the jurisdictions side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..assessment import Assessment, CitationOut, JurisdictionResult
+from ..reasoning import tree, use_words, walk, where
+
+KEY_OBLIGATIONS = 4
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _cite(c: CitationOut) -> str:
+    original = f" ({c.original_title})" if c.original_title else ""
+    return f"[{c.ref}]({c.url}){original}"
+
+
+def _cites(citations: Sequence[CitationOut], limit: int = 3) -> str:
+    shown = [_cite(c) for c in citations[:limit]]
+    if len(citations) > limit:
+        shown.append(f"and {len(citations) - limit} more")
+    return "; ".join(shown)
+
+
+def _value(value: object) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _premarket(result: JurisdictionResult) -> str:
+    if result.status != "determined":
+        return "not determined"
+    return {True: "yes", False: "no", None: "depends (see notes)"}[result.premarket_review]
+
+
+def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
+    lines = [f"## {code.upper()}: {result.name}", ""]
+    if result.pathway is not None:
+        lines.append(f"**Pathway:** `{result.pathway}`: {result.title}")
+    else:
+        lines.append("**Pathway:** undetermined: the questions below would decide it.")
+    lines.append("")
+    if result.classification:
+        lines.append(f"- Classification: `{result.classification}` ({result.classification_title})")
+    lines.append(f"- Premarket review: {_premarket(result)}")
+    lines.append("")
+    cited: dict[str, CitationOut] = {}
+    steps = walk(tree(result))
+    if steps:
+        lines += ["### Reasoning", ""]
+        for depth, step in steps:
+            pad = "  " * depth
+            if step.finding is not None:
+                f = step.finding
+                for c in f.citations:
+                    cited.setdefault(c.ref, c)
+                if step.repeated:
+                    lines.append(f"{pad}- `{f.fact}` = `{_value(f.value)}` (shown above)")
+                    continue
+                rule = "expert determination" if f.source == "determination" else f"`{f.rule}`"
+                lines.append(
+                    f"{pad}- `{f.fact}` = `{_value(f.value)}`: {f.title} ({rule}; "
+                    f"{_cites(f.citations)})"
+                )
+            elif step.use is not None:
+                place = where(step.use)
+                for c in step.use.citations:
+                    cited.setdefault(c.ref, c)
+                lines.append(f"{pad}- {use_words(step.use)}" + (f" (`{place}`)" if place else ""))
+        lines.append("")
+    if result.obligations:
+        lines += ["### Obligations", "", "| obligation | when | source |", "|---|---|---|"]
+        for o in result.obligations:
+            when = o.when + (f"; due by **{o.due.isoformat()}**" if o.due else "")
+            if o.deadline and not o.due:
+                when += f"; {o.deadline}"
+            lines.append(f"| {_escape(o.title)} | {_escape(when)} | {_cites(o.citations)} |")
+            for c in o.citations:
+                cited.setdefault(c.ref, c)
+        lines.append("")
+    if result.options:
+        lines += ["### Options", "", "| option | eligible | source |", "|---|---|---|"]
+        for opt in result.options:
+            lines.append(f"| {_escape(opt.title)} | {opt.eligible} | {_cites(opt.citations)} |")
+        lines.append("")
+    if result.questions:
+        lines += ["### Open questions", ""]
+        for i, q in enumerate(result.questions, 1):
+            answers = f" Answers: {', '.join(_value(a) for a in q.answers)}." if q.answers else ""
+            lines.append(f"{i}. {q.question}{answers} (`{q.fact}`; {q.why})")
+            if q.note:
+                lines.append(f"   - While unknown: {q.note}")
+        lines.append("")
+    if result.notes:
+        lines += ["### Notes", ""]
+        for n in result.notes:
+            refs = f" ({_cites(n.citations)})" if n.citations else ""
+            lines.append(f"- {n.text}{refs}")
+        lines.append("")
+    if cited:
+        lines += ["### Sources", ""]
+        for _, c in sorted(cited.items()):
+            title = f": {c.title}" if c.title else ""
+            lines.append(f"- {_cite(c)}{title} ({c.basis})")
+        lines.append("")
+    return lines
+
+
+def comparison(assessment: Assessment) -> list[str]:
+    """The jurisdictions side by side: pathway, premarket review, key obligations, time limits."""
+    lines = [
+        "## Side by side",
+        "",
+        "| jurisdiction | pathway | premarket review | key obligations | time limits |",
+        "|---|---|---|---|---|",
+    ]
+    for code, r in assessment.jurisdictions.items():
+        pathway = f"`{r.pathway}`" if r.pathway else "undetermined"
+        shown = [o.title.split(" (")[0].split(";")[0] for o in r.obligations[:KEY_OBLIGATIONS]]
+        if len(r.obligations) > KEY_OBLIGATIONS:
+            shown.append(f"and {len(r.obligations) - KEY_OBLIGATIONS} more")
+        limits = [
+            f"{o.title.split(' (')[0]}: due by {o.due.isoformat()}"
+            if o.due
+            else f"{o.title.split(' (')[0]}: {o.deadline}"
+            for o in r.obligations
+            if o.due or o.deadline
+        ]
+        lines.append(
+            f"| {code.upper()} ({_escape(r.name)}) | {pathway} | {_premarket(r)} | "
+            f"{_escape('; '.join(shown)) or '-'} | {_escape('; '.join(limits)) or '-'} |"
+        )
+    lines.append("")
+    return lines
+
+
+def render(assessments: Sequence[Assessment]) -> str:
+    blocks = []
+    for a in assessments:
+        lines = [
+            f"# {a.product.name}",
+            "",
+            f"- Product file: `{a.product.file}` (sha256 `{a.product.sha256[:16]}…`)",
+            f"- Law applied as of: {a.as_of.isoformat()}",
+            f"- Rule base: {a.rulebase.version} (sha256 `{a.rulebase.sha256[:16]}…`), "
+            f"evaluated by {a.engine}",
+            "",
+            "Decision support, not legal advice: a borderline product still needs the "
+            "regulator's own classification.",
+            "",
+        ]
+        for code, result in a.jurisdictions.items():
+            lines.extend(jurisdiction(code, result))
+        lines.extend(comparison(a))
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
