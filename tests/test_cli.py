@@ -31,7 +31,7 @@ def test_assess_text() -> None:
 
 def test_assess_explain_shows_reasons() -> None:
     result = invoke("assess", SVF, "--as-of", "2026-11-25", "--explain")
-    assert "because processing includes enzymatic_digestion" in result.output
+    assert "processing enzymatic_digestion: us_mm_structural = more_than_minimal" in result.output
 
 
 def test_assess_json_and_output_file(tmp_path: Path) -> None:

@@ -448,32 +448,37 @@ class Checker:
         )
 
 
+def baseline_entry(
+    assessor: Assessor, loaded: LoadedProduct, assessment: Assessment, path: str | Path
+) -> tuple[str, BaselineEntry] | None:
+    """The baseline record of one product: today's pathways for the jurisdictions it has no
+    ``expect`` for, and its facts (keyed by its path relative to the baseline file)."""
+    pathways = {
+        code: result.pathway or UNDETERMINED
+        for code, result in assessment.jurisdictions.items()
+        if code not in loaded.product.expect
+    }
+    if not pathways or loaded.file == "<stdin>":
+        return None
+    return baseline_key(loaded.file, path), BaselineEntry(
+        name=loaded.product.name,
+        sha256=loaded.sha256,
+        pathways=pathways,
+        facts=input_values(loaded, assessor.rulebase),
+    )
+
+
 def new_baseline(
     assessor: Assessor,
-    entries: Iterable[tuple[LoadedProduct, Assessment]],
-    path: str | Path,
+    entries: Iterable[tuple[str, BaselineEntry]],
     day: _dt.date,
 ) -> Baseline:
-    """Today's pathways of every product, for the jurisdictions it has no ``expect`` for."""
-    products: dict[str, BaselineEntry] = {}
-    for loaded, assessment in entries:
-        pathways = {
-            code: result.pathway or UNDETERMINED
-            for code, result in assessment.jurisdictions.items()
-            if code not in loaded.product.expect
-        }
-        if pathways and loaded.file != "<stdin>":
-            products[baseline_key(loaded.file, path)] = BaselineEntry(
-                name=loaded.product.name,
-                sha256=loaded.sha256,
-                pathways=pathways,
-                facts=input_values(loaded, assessor.rulebase),
-            )
+    """A baseline of the given product records."""
     rb = assessor.rulebase
     return Baseline(
         rulebase=RulebaseRef(version=rb.version, sha256=rb.sha256),
         as_of=day,
-        products=dict(sorted(products.items())),
+        products=dict(sorted(entries)),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,14 @@ class GitHistory:
         if verify.returncode != 0:
             raise InputError(f"--since: {self.revision!r} is not a git revision", file=str(top))
         return top
+
+    def verify(self, paths: Iterable[str]) -> None:
+        """Refuse, once and before any work, a revision the products' git tree lacks."""
+        for given in paths:
+            path = Path(given)
+            if given != "-" and path.exists():
+                self._top((path if path.is_dir() else path.parent).resolve())
+                return
 
     def __call__(self, loaded: LoadedProduct) -> dict[str, Any] | None:
         from .check import input_values

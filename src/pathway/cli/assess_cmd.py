@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import sys
+import textwrap
 
 import click
 
-from ..assess import Assessor
-from ..assessment import Assessment
-from ..errors import InputError
-from ..loading import load_product
-from ..render import json as render_json
-from ..render import markdown as render_markdown
-from ..render import text as render_text
-from ..yamlio import Limits
+from ..batch import Job, default_parallel, run
 from . import common
 
 
@@ -25,14 +20,17 @@ from . import common
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "jsonl", "markdown"]),
     default="text",
     show_default=True,
+    help="jsonl: one assessment per line, in input order.",
 )
 @click.option(
     "--explain", is_flag=True, help="Text: the tree of rules and facts behind each pathway."
 )
 @common.output_option
+@common.parallel_option
+@common.jsonl_input_option
 @click.option("--engine", type=click.Choice(["engine", "oracle"]), default="engine", hidden=True)
 @common.max_bytes_option
 @common.rules_option
@@ -43,30 +41,58 @@ def assess(
     fmt: str,
     explain: bool,
     output: str | None,
+    parallel: int | None,
+    jsonl_input: bool,
     engine: str,
     max_bytes: int,
     rules: str | None,
 ) -> None:
-    """Assess each PRODUCT (a file, a directory of them, or - for stdin)."""
+    """Assess each PRODUCT (a file, a directory of them, a *.jsonl stream, or - for stdin).
+
+    Many products are assessed by worker processes (-P); results keep the input order, and a
+    product that cannot be read is reported without stopping the others (exit 2 at the end).
+    """
     rulebase = common.rulebase(rules)
-    assessor = Assessor(rulebase, engine)  # type: ignore[arg-type]
-    limits = Limits(max_bytes=max_bytes)
-    results: list[Assessment] = []
-    failed = 0
-    for name, source in common.products(products):
-        try:
-            loaded = load_product(source, rulebase, limits=limits, name=name)
-            results.append(assessor.assess(loaded, jurisdictions, as_of))
-        except InputError as exc:
-            failed += 1
-            click.echo(f"error: {exc}", err=True)
-    if results:
-        if fmt == "json":
-            text = render_json.render(results)
-        elif fmt == "markdown":
-            text = render_markdown.render(results)
-        else:
-            color = output is None and sys.stdout.isatty()
-            text = render_text.render(results, color=color, explain=explain)
-        common.write(text, output)
-    click.get_current_context().exit(2 if failed else 0)
+    for code in jurisdictions or ():
+        common.known_jurisdiction(rulebase, code)
+    tasks = common.tasks(products, jsonl_input)
+    job = Job(
+        kind="assess",
+        rules=rules,
+        jurisdictions=tuple(jurisdictions) if jurisdictions else None,
+        as_of=as_of or _dt.date.today(),
+        max_bytes=max_bytes,
+        render=fmt,
+        explain=explain,
+        color=output is None and sys.stdout.isatty(),
+        engine=engine,
+    )
+    failed = crashed = written = 0
+    single = len(tasks) == 1
+    with common.Output(output) as out:
+        for outcome in run(job, tasks, parallel or default_parallel(), common.Progress(len(tasks))):
+            if outcome.kind != "ok":
+                failed += outcome.kind == "input_error"
+                crashed += outcome.kind == "internal_error"
+                prefix = "error" if outcome.kind == "input_error" else "internal error"
+                click.echo(f"{prefix}: {outcome.error}", err=True)
+                continue
+            out.write(_piece(fmt, outcome.value, written, single))
+            written += 1
+        if fmt == "json" and not single and written:
+            out.write("\n]\n")
+        elif fmt == "json" and not single:
+            out.write("[]\n")
+    click.get_current_context().exit(3 if crashed else 2 if failed else 0)
+
+
+def _piece(fmt: str, value: object, written: int, single: bool) -> str:
+    """One product's output, joined to the others as the format requires."""
+    if fmt == "jsonl":
+        return f"{value}\n"
+    if fmt == "json":
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        if single:
+            return text + "\n"
+        return ("[\n" if written == 0 else ",\n") + textwrap.indent(text, "  ")
+    return ("\n" if written else "") + str(value)

@@ -9,22 +9,19 @@ from collections.abc import Callable
 import click
 
 from ..assess import Assessor
-from ..assessment import Assessment
+from ..batch import Job, default_parallel, run
 from ..check import (
     Baseline,
+    BaselineEntry,
     Checker,
     CheckError,
     CheckReport,
     CheckResult,
     FailOn,
-    error_of,
     new_baseline,
 )
-from ..errors import InputError
 from ..history import GitHistory
-from ..loading import LoadedProduct, load_product
 from ..render import check_text, github, junit, sarif
-from ..yamlio import Limits
 from . import common
 
 FORMATS: dict[str, Callable[[CheckReport], str]] = {
@@ -93,6 +90,8 @@ def _report_option(
     help="Compare each product file with its version at git revision REV, so that a failed "
     "check points at the line that changed.",
 )
+@common.parallel_option
+@common.jsonl_input_option
 @common.max_bytes_option
 @common.rules_option
 def check(
@@ -106,49 +105,63 @@ def check(
     baseline: str | None,
     write_baseline: str | None,
     since: str | None,
+    parallel: int | None,
+    jsonl_input: bool,
     max_bytes: int,
     rules: str | None,
 ) -> None:
     """Check each PRODUCT's pathways against its expect: entries (or a baseline).
 
-    Exit 0 when every check passes, 1 when one fails, 2 when a product cannot be read.
+    Exit 0 when every check passes, 1 when one fails, 2 when a product cannot be read, 3 on an
+    internal error. Many products are checked by worker processes (-P), in input order.
     """
     rulebase = common.rulebase(rules)
     assessor = Assessor(rulebase)
     for code in jurisdictions or ():
-        if code not in rulebase.jurisdictions:
-            raise InputError(
-                f"unknown jurisdiction {code!r}; expected one of {', '.join(rulebase.jurisdictions)}",
-                file="--jurisdictions",
-            )
-    recorded = Baseline.read(baseline) if baseline else None
-    checker = Checker(
-        assessor,
-        fail_on=fail_on,
-        baseline=recorded,
-        baseline_path=baseline,
-        previous=GitHistory(since, rulebase) if since else None,
-    )
+        common.known_jurisdiction(rulebase, code)
+    recorded = Baseline.read(baseline) if baseline else None  # refused here, before any work
+    if since:
+        GitHistory(since, rulebase).verify(products)
+    checker = Checker(assessor, fail_on=fail_on, baseline=recorded, baseline_path=baseline)
     day = as_of or _dt.date.today()
-    limits = Limits(max_bytes=max_bytes)
+    tasks = common.tasks(products, jsonl_input)
+    job = Job(
+        kind="check",
+        rules=rules,
+        jurisdictions=tuple(jurisdictions) if jurisdictions else None,
+        as_of=day,
+        max_bytes=max_bytes,
+        fail_on=tuple(fail_on),
+        baseline=baseline,
+        since=since,
+        write_baseline=write_baseline,
+    )
     results: list[CheckResult] = []
     errors: list[CheckError] = []
-    assessed: list[tuple[LoadedProduct, Assessment]] = []
-    count = 0
-    for name, source in common.products(products):
-        count += 1
-        try:
-            loaded = load_product(source, rulebase, limits=limits, name=name)
-            assessment, found = checker.check(loaded, jurisdictions, day)
-        except InputError as exc:
-            errors.append(error_of(exc))
-            click.echo(f"error: {exc}", err=True)
+    entries: list[tuple[str, BaselineEntry]] = []
+    crashed = False
+    for outcome in run(job, tasks, parallel or default_parallel(), common.Progress(len(tasks))):
+        if outcome.kind == "ok":
+            found, entry = outcome.value
+            results.extend(found)
+            if entry is not None:
+                entries.append(entry)
             continue
-        results.extend(found)
-        assessed.append((loaded, assessment))
+        crashed = crashed or outcome.kind == "internal_error"
+        prefix = "error" if outcome.kind == "input_error" else "internal error"
+        click.echo(f"{prefix}: {outcome.error}", err=True)
+        file, line, column, field, message = outcome.where or (
+            outcome.name,
+            None,
+            None,
+            None,
+            f"internal error: {outcome.error}",
+        )
+        errors.append(CheckError(file=file, line=line, column=column, field=field, message=message))
+    count = len(tasks)
     report = checker.report(results, errors, count, day)
     if write_baseline:
-        new_baseline(assessor, assessed, write_baseline, day).write(write_baseline)
+        new_baseline(assessor, entries, day).write(write_baseline)
     for report_fmt, path in reports:
         common.write(FORMATS[report_fmt](report), path)
     if fmt == "text":
@@ -156,4 +169,4 @@ def check(
     else:
         text = FORMATS[fmt](report)
     common.write(text, output)
-    click.get_current_context().exit(report.exit_code)
+    click.get_current_context().exit(3 if crashed else report.exit_code)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
+from ..batch import Task
 from ..errors import InputError
 from ..rulebase.loader import load_rulebase
 from ..rulebase.model import RuleBase
 from ..yamlio import Limits
 
-PRODUCT_SUFFIXES = (".yaml", ".yml", ".json")
+PRODUCT_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
@@ -37,6 +39,14 @@ def rulebase(rules: str | None) -> RuleBase:
     return load_rulebase(rules)
 
 
+def known_jurisdiction(rb: RuleBase, code: str) -> None:
+    if code not in rb.jurisdictions:
+        raise InputError(
+            f"unknown jurisdiction {code!r}; expected one of {', '.join(rb.jurisdictions)}",
+            file="--jurisdictions",
+        )
+
+
 def products(paths: Sequence[str]) -> Iterator[tuple[str, Path | bytes]]:
     """(display name, path or stdin bytes) for every product named on the command line."""
     for given in paths:
@@ -54,6 +64,85 @@ def products(paths: Sequence[str]) -> Iterator[tuple[str, Path | bytes]]:
                 yield str(p), p
         else:
             yield given, path
+
+
+def tasks(paths: Sequence[str], jsonl: bool = False) -> list[Task]:
+    """One task per product: a file, or a line of a JSON Lines stream (``*.jsonl``, or every
+    input with ``jsonl``)."""
+    out: list[Task] = []
+    for name, source in products(paths):
+        stream = jsonl or name.endswith(".jsonl")
+        if not stream:
+            out.append(Task(len(out), name, source))
+            continue
+        if isinstance(source, Path):
+            try:
+                source = source.read_bytes()
+            except OSError as exc:
+                raise InputError(f"cannot read: {exc.strerror or exc}", file=name) from None
+        for number, line in enumerate(source.split(b"\n"), 1):
+            if line.strip():
+                out.append(Task(len(out), f"{name}:{number}", line, line=number))
+    return out
+
+
+class Progress:
+    """A one-line progress count on a terminal's stderr; nothing when stderr is not a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.enabled = total > 1 and sys.stderr.isatty()
+        self.started = time.monotonic()
+
+    def __call__(self, done: int) -> None:
+        if not self.enabled or (done % 25 and done != self.total):
+            return
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        sys.stderr.write(f"\r  {done:,}/{self.total:,} products ({rate:,.0f}/s)")
+        if done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+class Output:
+    """Where results go (a file or stdout), written as they come."""
+
+    def __init__(self, output: str | None) -> None:
+        self.path = output
+        self.handle: TextIO | None = None
+
+    def __enter__(self) -> Output:
+        if self.path:
+            try:
+                self.handle = open(self.path, "w", encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"cannot write: {exc.strerror or exc}", file=self.path) from None
+        return self
+
+    def write(self, text: str) -> None:
+        if self.handle is not None:
+            self.handle.write(text)
+        else:
+            click.echo(text, nl=False)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+parallel_option = click.option(
+    "-P",
+    "--parallel",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for many products (default: one per CPU core).",
+)
+jsonl_input_option = click.option(
+    "--jsonl-input",
+    is_flag=True,
+    help="Read every input (stdin included) as JSON Lines, one product per line "
+    "(*.jsonl files always are).",
+)
 
 
 def write(text: str, output: str | None) -> None:

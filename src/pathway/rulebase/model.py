@@ -85,7 +85,9 @@ class Due:
             for n, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day"))
             if n
         ]
-        return f"{' '.join(parts) or '0 days'} after {self.fact}"
+        if not parts:
+            return f"by {self.fact}"
+        return f"{' '.join(parts)} after {self.fact}"
 
     def date(self, start: _dt.date) -> _dt.date:
         month_index = start.month - 1 + self.months + 12 * self.years
