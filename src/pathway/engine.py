@@ -45,7 +45,7 @@ from .evaluation import Evaluation, Recorder
 from .facts import FactView
 from .rulebase import cache as disk_cache
 from .rulebase.conditions import UNKNOWN, All, Condition, Leaf, ListValue, Not, dnf
-from .rulebase.model import Rule, RuleBase, decision_order, effective_condition
+from .rulebase.model import Rule, RuleBase, decision_order
 
 _c = _compat.durable_c  # imported there, after the Python-version guard
 
@@ -77,7 +77,8 @@ Alternative = tuple[str, tuple[Test, ...]]  # (fact name in the engine, tests on
 class _Compiled:
     name: str
     definition: dict[str, Any]  # durable rule name -> {"all": patterns}
-    actions: dict[str, tuple[Rule, str]]  # durable rule name -> (rule, mode)
+    actions: dict[str, tuple[Rule | None, str]]  # durable rule name -> (rule, mode), or
+    # (None, internal fact) for the engine's own decision-chaining facts
     scalars: list[str] = field(default_factory=list)  # scalar facts asserted from the product
     flags: list[tuple[str, str, Any]] = field(default_factory=list)  # (engine name, list, item)
     handle: int | None = None
@@ -120,7 +121,10 @@ class Engine:
             return _Compiled(
                 name=f"{jurisdiction}_{next(self._names)}",
                 definition=stored["definition"],
-                actions={n: (by_id[r], mode) for n, (r, mode) in stored["actions"].items()},
+                actions={
+                    n: (by_id[r] if r is not None else None, mode)
+                    for n, (r, mode) in stored["actions"].items()
+                },
                 scalars=stored["scalars"],
                 flags=stored["flags"],
             )
@@ -130,7 +134,10 @@ class Engine:
             {
                 "ids": ids,
                 "definition": compiled.definition,
-                "actions": {n: (r.id, mode) for n, (r, mode) in compiled.actions.items()},
+                "actions": {
+                    n: (r.id if r is not None else None, mode)
+                    for n, (r, mode) in compiled.actions.items()
+                },
                 "scalars": compiled.scalars,
                 "flags": compiled.flags,
             },
@@ -160,32 +167,51 @@ class Engine:
         )
         scalars: set[str] = set()
         flags: set[tuple[str, str, Any]] = set()
-        cases = decision_order(active)
+
+        def emit(
+            prefix: str, condition: Condition, extra: tuple[Alternative, ...], action: Any
+        ) -> None:
+            n = 0
+            for conj in dnf(condition, self.rulebase.domain):
+                for combination in self._alternatives(conj, scalars, flags):
+                    name = f"{prefix}#{n}"
+                    compiled.definition[name] = {"all": _patterns((*combination, *extra))}
+                    compiled.actions[name] = action
+                    n += 1
+
+        # A decision case holds when its condition holds and every earlier case is known not
+        # to: engine-internal facts "<decision>#not<k>" (case k does not hold) and
+        # "<decision>#none<k>" (none of the first k cases holds) chain the cases, so that a
+        # case's rule tests one fact for all the cases before it.
+        for decision, cases in decision_order(active).items():
+            for k, case in enumerate(cases):
+                if k == len(cases) - 1:
+                    break
+                not_k = f"{decision}#not{k}"
+                emit(not_k, Not(case.when), (), (None, not_k))
+                none_k = f"{decision}#none{k}"
+                chain: tuple[Alternative, ...] = ((not_k, ({"v": True},)),)
+                if k:
+                    chain += ((f"{decision}#none{k - 1}", ({"v": True},)),)
+                compiled.definition[none_k] = {"all": _patterns(chain)}
+                compiled.actions[none_k] = (None, none_k)
+        position = {
+            c.id: k for cases in decision_order(active).values() for k, c in enumerate(cases)
+        }
         for rule in active:
-            if rule.decision:
-                earlier = [c for c in cases[rule.decision] if (c.case or 0) < (rule.case or 0)]
-                cond = effective_condition(rule, earlier)
-            else:
-                cond = rule.when
-            modes: list[tuple[str, Condition]] = []
+            extra: tuple[Alternative, ...] = ()
+            if rule.decision and position[rule.id]:
+                extra = ((f"{rule.decision}#none{position[rule.id] - 1}", ({"v": True},)),)
+            cond = rule.when
             if rule.kind == "derive":
-                modes.append(("derive", cond))
+                emit(f"{rule.id}#derive", cond, extra, (rule, "derive"))
             elif rule.kind == "option":
-                modes.append(("offer", cond))
+                emit(f"{rule.id}#offer", cond, extra, (rule, "offer"))
                 if rule.eligible_when is not None:
-                    modes.append(("yes", All((cond, rule.eligible_when))))
-                    modes.append(("no", All((cond, Not(rule.eligible_when)))))
+                    emit(f"{rule.id}#yes", All((cond, rule.eligible_when)), extra, (rule, "yes"))
+                    emit(f"{rule.id}#no", All((cond, Not(rule.eligible_when))), extra, (rule, "no"))
             else:
-                modes.append(("note", cond))
-            for mode, condition in modes:
-                n = 0
-                for conj in dnf(condition, self.rulebase.domain):
-                    for combination in self._alternatives(conj, scalars, flags):
-                        patterns = _patterns(combination)
-                        name = f"{rule.id}#{mode}#{n}"
-                        compiled.definition[name] = {"all": patterns}
-                        compiled.actions[name] = (rule, mode)
-                        n += 1
+                emit(f"{rule.id}#note", cond, extra, (rule, "note"))
         compiled.scalars = sorted(scalars)
         compiled.flags = sorted(flags, key=lambda f: f[0])  # (engine name, list fact, item)
         return compiled
@@ -280,13 +306,19 @@ class Engine:
     ) -> None:
         started = _c.start_action_for_state(handle, state)
         message = started[1] if started else None
+        internal: set[str] = set()
         while message:
             name = message[2 : message.index('"', 2)]  # {"<rule name>":{...matched facts...}}
             action = compiled.actions.get(name)
             if action is not None:
                 rule, mode = action
                 try:
-                    if mode == "derive":
+                    if rule is None:  # an engine-internal fact (decision chaining)
+                        if mode not in internal:
+                            internal.add(mode)
+                            fact = {"sid": sid, "t": 1, "f": mode, "v": True}
+                            _c.assert_fact(handle, json.dumps(fact))
+                    elif mode == "derive":
                         if recorder.derive(rule):
                             fact = {"sid": sid, "t": 1, "f": rule.fact, "v": _value(rule.value)}
                             _c.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
@@ -299,7 +331,7 @@ class Engine:
                 except _c.error:
                     raise
                 except Exception as exc:  # surfaced after the evaluation, never swallowed
-                    recorder.errors.append(f"{rule.id}: {exc!r}")
+                    recorder.errors.append(f"{rule.id if rule else mode}: {exc!r}")
             message = _c.complete_and_start_action(handle, state)
 
     def definition(self, jurisdiction: str, as_of: _dt.date) -> dict[str, Any]:
