@@ -60,7 +60,10 @@ def generate(folder: Path, count: int, seed: int = 1) -> list[Path]:
             data["processing"] = rng.sample(terms["processing"], k=rng.randint(0, 4))
         if data.get("genetic_modification") == "none":
             data.pop("vector", None)
-            if isinstance(data.get("processing"), list) and "genetic_modification" in data["processing"]:
+            if (
+                isinstance(data.get("processing"), list)
+                and "genetic_modification" in data["processing"]
+            ):
                 data["processing"].remove("genetic_modification")
         if data.get("material", {}).get("origin") != "allogeneic":
             data.get("material", {}).pop("donor_relation", None)

@@ -157,6 +157,8 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
                 st.one_of(*[st.just(OMIT)] * 4, st.sampled_from([*values(IntendedUse), "unknown"]))
             ),
             "intimate_partner": intimate,
+            "same_essential_function": draw(tri(known=2)),
+            "effect_from_modification": draw(tri(known=2)) if gm == "ex_vivo" else OMIT,
         },
         "context": {
             "stage": draw(maybe(st.sampled_from(values(Stage)))),
@@ -339,6 +341,8 @@ def hospital_exemption_products(draw: st.DrawFn) -> dict[str, Any]:
         ["genetic_modification"] if data["genetic_modification"] == "ex_vivo" else []
     )
     data["material"].update(form="cells", viable=True)
+    if data["material"].get("cell_type") in (None, "unknown", "platelets", "none"):
+        data["material"]["cell_type"] = "msc"  # cells in the EU's ATMP sense: known, not platelets
     data.setdefault("use", {})["action"] = draw(
         st.sampled_from(["immunological", "regenerative", "metabolic"])
     )
@@ -383,7 +387,7 @@ ASRM_QUESTIONS = {
     "cultured somatic stem cells (culture)": "processing",
     "cultured somatic stem cells (cell type)": "material.cell_type",
     "cultured cells for reconstruction": "use.action",
-    "non-homologous use": "use.homologous",
+    "non-homologous use": "use.jp_homologous",
 }
 
 
@@ -410,6 +414,7 @@ def asrm_products(draw: st.DrawFn, question: str) -> dict[str, Any]:
         "combined_with": [],
         "use": {
             "homologous": True,
+            "jp_homologous": True,
             "action": draw(st.sampled_from(["regenerative", "structural", "immunological"])),
             "standard_procedure": "none",
         },

@@ -67,6 +67,16 @@ CASES = {
         "6:15",
         "contradictory facts",
     ),
+    "hgr_export_false_but_materials_leave": (
+        b"format: 1\nname: x\ncontext:\n  hgr_export: false\n  hgr_materials_export: true\n",
+        "4:15",
+        "hgr_export is false",
+    ),
+    "hgr_export_true_but_no_materials": (
+        b"format: 1\nname: x\ncontext:\n  hgr_export: true\n  hgr_materials_export: false\n",
+        "4:15",
+        "give hgr_info_to_foreign",
+    ),
 }
 
 

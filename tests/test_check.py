@@ -208,7 +208,9 @@ def test_json_output(portfolio: Path) -> None:
     assert data["summary"]["products"] == 20 and data["summary"]["checks"] == 42
     (failed,) = [r for r in data["results"] if r["failed"]]
     assert failed["location"]["line"] == line and failed["location"]["field"] == "material.viable"
-    assert failed["expected"] == "eu.atmp" and failed["actual"] == "eu.not_atmp"
+    # non-viable cells presented to regenerate may still act pharmacologically: the TEP
+    # exclusion of Reg 1394/2007 Art 2(1)(b) needs both conditions, so the pathway opens
+    assert failed["expected"] == "eu.atmp" and failed["actual"] == "undetermined"
     assert "material.viable were true" in failed["would_match"]
     assert failed["citations"] and all(c["url"].startswith("https://") for c in failed["citations"])
 
@@ -224,7 +226,7 @@ def test_junit_output(portfolio: Path) -> None:
     cases = root.findall(".//testcase")
     assert len(cases) == 42 + 1  # one per product and jurisdiction, and the broken file
     failures = root.findall(".//failure")
-    assert len(failures) == 1 and "eu.not_atmp" in failures[0].get("message", "")
+    assert len(failures) == 1 and "undetermined" in failures[0].get("message", "")
     errors = root.findall(".//error")
     assert len(errors) == 1 and root.get("errors") == "1" and root.get("failures") == "1"
 
@@ -248,7 +250,7 @@ def test_text_output_names_rule_and_line(portfolio: Path) -> None:
     assert result.exit_code == 1
     (fail,) = [row for row in result.output.splitlines() if row.startswith("FAIL")]
     assert f"svf-knee.yaml:{line}:" in fail and "expected eu.atmp" in fail
-    assert "rule eu.pathway.not_atmp" in result.output
+    assert "rule eu.pathway: The EU pathway" in result.output
     assert "42 checks in 20 products: 41 passed, 1 failed" in result.output
 
 

@@ -217,5 +217,5 @@ ASRM_ANSWERS: dict[str, list[Any]] = {
     "processing": [[], ["culture_expansion"]],
     "material.cell_type": ["msc", "t_cells"],
     "use.action": ["regenerative", "structural", "immunological"],
-    "use.homologous": [True, False],
+    "use.jp_homologous": [True, False],
 }

@@ -37,7 +37,7 @@ from .assessment import (
     RulebaseRef,
     SourceLocation,
 )
-from .errors import InputError
+from .errors import EngineError, InputError
 from .loading import LoadedProduct
 from .locate import Locator
 from .rulebase.model import RuleBase
@@ -385,14 +385,14 @@ class Checker:
         many derived facts of the other jurisdictions change? The change that undoes what broke
         the check mends every jurisdiction at once and disturbs nothing else."""
         others = [c for c in self.codes(loaded, None) if c != code]
-        try:
-            changed = self.whatif.changed(loaded, [flip.change])
-        except InputError:
-            return False, 0
         mends, effect = True, 0
         for other in others:
-            before = self.assessor.evaluate(loaded, other, day).derived
-            after = self.assessor.evaluate(changed, other, day).derived
+            try:
+                changed = self.whatif.changed(loaded, [flip.change])
+                before = self.assessor.evaluate(loaded, other, day).derived
+                after = self.assessor.evaluate(changed, other, day).derived
+            except (InputError, EngineError):  # the change contradicts the product elsewhere
+                return False, effect
             effect += sum(1 for k in before.keys() | after.keys() if before.get(k) != after.get(k))
             expected = self.expectation(loaded, other)[0]
             pathway = after.get(self.rb.jurisdictions[other].pathway_fact) or UNDETERMINED

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .product import CombinedItem, Product, defaulted_fields
+from .product import FALLBACKS, CombinedItem, Product, defaulted_fields
 from .rulebase.conditions import UNKNOWN, ListValue
 from .rulebase.model import AttributeDef, RuleBase, Term, Vocabulary
 
@@ -170,7 +170,25 @@ def build_facts(product: Product, rulebase: RuleBase) -> FactView:
         if definition.origin == "input":
             values[name] = _as_fact(_attr(product, name), definition.is_list)
     for path, value, description in defaulted_fields(product):
-        assumptions.append(f"{path} is not given: {description} ({path}: {value})")
+        shown = "true" if value is True else "false" if value is False else value
+        assumptions.append(f"{path} is not given: {description} ({path}: {shown})")
+    for path, (source, reason) in FALLBACKS.items():
+        if (
+            path in values
+            and values[path] is UNKNOWN
+            and values.get(source, UNKNOWN) is not UNKNOWN
+        ):
+            values[path] = values[source]
+            shown = (
+                "true"
+                if values[path] is True
+                else "false"
+                if values[path] is False
+                else values[path]
+            )
+            assumptions.append(
+                f"{path} is not given: taken from {source} ({reason}) ({path}: {shown})"
+            )
     projector = _Projector(rulebase, product, values)
     vocabs = list(rulebase.vocabularies.values())
     # plain projections first, then those that test membership in another projection

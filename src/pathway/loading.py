@@ -20,7 +20,7 @@ from .product import CombinedItem, Product
 from .rulebase.loader import load_rulebase
 from .rulebase.model import RuleBase
 from .validation import suggest, to_input_error
-from .yamlio import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document
+from .yamlio import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document, shown
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ def load_product(
         )
     if fmt != 1:
         raise doc.error(
-            f"format {fmt!r} is not supported; this version of pathway reads format 1", ("format",)
+            f"format {shown(fmt)} is not supported; this version of pathway reads format 1",
+            ("format",),
         )
     try:
         product = Product.model_validate(doc.data)
@@ -100,7 +101,7 @@ def _term_error(
     words = [*vocab.terms, *vocab.aliases]
     near = [w for w in dict.fromkeys(_near(word, words))][:3]
     hint = f" (nearest: {', '.join(near)})" if near else ""
-    return doc.error(f"{word!r} is not a term of the {vocab.name} vocabulary{hint}", path)
+    return doc.error(f"{shown(word)} is not a term of the {vocab.name} vocabulary{hint}", path)
 
 
 def _near(word: str, words: list[str]) -> list[str]:
@@ -171,7 +172,7 @@ def _normalise_terms(doc: Document, rb: RuleBase, product: Product) -> Product:
 
 def _unknown_code(code: str, codes: list[str]) -> str:
     hint = suggest(code, codes)
-    return f"unknown jurisdiction {code!r}" + (
+    return f"unknown jurisdiction {shown(code)}" + (
         f" (did you mean {hint!r}?)" if hint else f"; expected {', '.join(codes)}"
     )
 
@@ -191,7 +192,7 @@ def _check_references(doc: Document, rb: RuleBase, product: Product) -> None:
             own = [p for p, j in pathways.items() if j == code]
             hint = suggest(expected, own)
             raise doc.error(
-                f"{expected!r} is not a {code} pathway"
+                f"{shown(expected)} is not a {code} pathway"
                 + (
                     f" (did you mean {hint!r}?)"
                     if hint
@@ -205,17 +206,17 @@ def _check_references(doc: Document, rb: RuleBase, product: Product) -> None:
             derived = [f for f, d in rb.facts.items() if d.origin == "derived"]
             hint = suggest(det.fact, derived)
             raise doc.error(
-                f"{det.fact!r} is not a fact the rules derive"
+                f"{shown(det.fact)} is not a fact the rules derive"
                 + (f" (did you mean {hint!r}?)" if hint else "; see `pathway rules list --facts`"),
                 ("determinations", i, "fact"),
             )
         if det.value not in (fact.values or ()):
-            shown = ", ".join(
+            values = ", ".join(
                 "true" if v is True else "false" if v is False else str(v)
                 for v in fact.values or ()
             )
             raise doc.error(
-                f"{det.value!r} is not a value of {det.fact} ({shown})",
+                f"{shown(det.value)} is not a value of {det.fact} ({values})",
                 ("determinations", i, "value"),
             )
         if det.expires and det.date and det.expires < det.date:

@@ -160,6 +160,44 @@ class Use(_Model):
         description="extension: reproductive cells or tissue recovered and immediately "
         "transferred into a sexually intimate partner of the donor (21 CFR 1271.15(e))",
     )
+    jp_homologous: Tri = Field(
+        default="unknown",
+        description="extension: Japan's homologous use (相同利用, MHLW notice 医政研発1031第1号): the "
+        "administered cells have the same function as the cells at the target site. A different "
+        "test from use.homologous (the US/EU donor-function test)",
+    )
+    jp_orphan_criteria: Tri = Field(
+        default="unknown",
+        description="extension: Japan's orphan designation criteria (PMD Act Art. 77-2): fewer "
+        "than 50,000 patients in Japan and a high medical need",
+    )
+    no_effective_treatment: Tri = Field(
+        default="unknown",
+        description="extension: no effective means of preventing or treating the condition "
+        "exists (in the jurisdiction assessed)",
+    )
+    clear_clinical_advantage: Tri = Field(
+        default="unknown",
+        description="extension: sufficient evidence shows a clear clinical advantage over "
+        "existing treatment",
+    )
+    same_essential_function: Tri = Field(
+        default="unknown",
+        description="extension: the EU's test (Reg 1394/2007 Art 2(1)(c)): the cells or tissue "
+        "are used for the same essential function(s) in the recipient as in the donor, in the "
+        "same anatomical or histological environment. Narrower than use.homologous (FDA's "
+        "same basic function, which accepts another site). Left out, it is taken from "
+        "use.homologous, which the contract defines as the same basic (US) and essential (EU) "
+        "function (reported as an assumption)",
+    )
+    effect_from_modification: Tri = Field(
+        default="unknown",
+        description="extension: the therapeutic, prophylactic or diagnostic effect of a "
+        "genetically modified product relates directly to the recombinant nucleic acid "
+        "sequence, its expression product or the edit it makes (EU gene therapy definition, "
+        "Dir 2001/83/EC Annex I Part IV 2.1(b)); false when the modification is only a marker "
+        "or safety switch and the effect comes from the cells themselves",
+    )
 
 
 class HospitalExemption(_Model):
@@ -198,10 +236,44 @@ class Context(_Model):
     hgr_export: Tri = Field(
         default="unknown",
         description="extension: human genetic resource materials leave the country, or genetic "
-        "information from them is provided to a foreign party",
+        "information from them is provided to a foreign party (either; the two fields below "
+        "tell them apart)",
+    )
+    hgr_materials_export: Tri = Field(
+        default="unknown",
+        description="extension: human genetic resource materials (organs, tissues, cells with "
+        "genetic material) are sent, mailed or carried out of the country",
+    )
+    hgr_info_to_foreign: Tri = Field(
+        default="unknown",
+        description="extension: human genetic resource information (gene or genome data) is "
+        "provided or opened to a foreign organisation or individual, or an entity it controls",
+    )
+    approved_use: Tri = Field(
+        default=False,
+        description="extension: the product is used only as a product approved (authorised) "
+        "in the jurisdiction assessed, within its approval (indication, dosage and "
+        "administration). Omitted means not; write `unknown` to leave it open",
+        json_schema_extra={
+            "when_omitted": "the product is taken not to be an approved product used within "
+            "its approval"
+        },
+    )
+    translation_approved: Tri = Field(
+        default="unknown",
+        description="extension: China: the NHC approved the technology's clinical translation "
+        "(State Council Order No. 818) and the institution meets the conditions published with "
+        "the approval",
+    )
+    time_limit_end: _dt.date | Unknown = Field(
+        default="unknown",
+        description="extension: the last day of the time limit set in a conditional and "
+        "time-limited approval, as extended (Japan: PMD Act Art. 23-26(1), (2))",
     )
 
-    _dates = field_validator("approval_date", mode="before")(lambda v: _parse_date(v))
+    _dates = field_validator("approval_date", "time_limit_end", mode="before")(
+        lambda v: _parse_date(v)
+    )
 
 
 class Determination(_Model):
@@ -291,6 +363,11 @@ def contradictions(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
         )
     if p.vector != "unknown" and p.genetic_modification == "none":
         yield (("vector",), f"vector {p.vector} given, but genetic_modification is none")
+    if u.effect_from_modification is True and p.genetic_modification == "none":
+        yield (
+            ("use", "effect_from_modification"),
+            "effect_from_modification is true, but genetic_modification is none",
+        )
     if (
         p.genetic_modification == "none"
         and isinstance(p.processing, list)
@@ -316,6 +393,20 @@ def contradictions(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield (
             ("use", "intimate_partner"),
             "intimate_partner transfer is a reproductive use, but reproductive is false",
+        )
+    c = p.context
+    finer = (c.hgr_materials_export, c.hgr_info_to_foreign)
+    if c.hgr_export is False and True in finer:
+        yield (
+            ("context", "hgr_export"),
+            "hgr_export is false (nothing leaves the country), but hgr_materials_export or "
+            "hgr_info_to_foreign is true",
+        )
+    if c.hgr_export is True and c.hgr_materials_export is False:
+        yield (
+            ("context", "hgr_export"),
+            "hgr_export (materials or information) is true and hgr_materials_export is false: "
+            "leave hgr_export out and give hgr_info_to_foreign",
         )
     if m.viable is True and m.form in ("secreted_or_extracted", "nucleic_acid_only"):
         yield (
@@ -376,6 +467,17 @@ def input_fields() -> list[tuple[str, str, tuple[Any, ...] | None]]:
     return out
 
 
+# A field left out takes the value of another field the contract says covers it too.
+FALLBACKS: dict[str, tuple[str, str]] = {
+    "use.same_essential_function": (
+        "use.homologous",
+        "the product contract defines use.homologous as the same basic (US) and essential (EU) "
+        "function in the recipient as in the donor; give use.same_essential_function to answer "
+        "the EU's question on its own",
+    ),
+}
+
+
 def defaulted_fields(product: Product) -> list[tuple[str, Any, str]]:
     """Fields the product left out whose default is a value, not ``unknown`` (assumptions)."""
     out: list[tuple[str, Any, str]] = []
@@ -386,7 +488,7 @@ def defaulted_fields(product: Product) -> list[tuple[str, Any, str]]:
             if isinstance(value, BaseModel):
                 walk(value, f"{prefix}{name}.")
                 continue
-            if name in model.model_fields_set or not isinstance(field.default, str):
+            if name in model.model_fields_set or not isinstance(field.default, (str, bool)):
                 continue
             extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
             if field.default != "unknown" and "when_omitted" in extra:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
-from .yamlio import Document, Path_, dotted
+from .yamlio import Document, Path_, brief, dotted, shown
 
 _EXPECT_WORDS = {
     "bool_type": "true|false",
@@ -120,15 +120,7 @@ def _expected(err: dict[str, Any]) -> list[str]:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
+    return shown(value)  # long text cut short: the message stays one short line
 
 
 def to_input_error(
@@ -161,16 +153,16 @@ def to_input_error(
         allowed = allowed_keys(model, path[:-1])
         hint = suggest(key, allowed)
         if hint:
-            message = f"unknown key {key!r} (did you mean {hint!r}?)"
+            message = f"unknown key {shown(key)} (did you mean {hint!r}?)"
         else:
-            message = f"unknown key {key!r}; allowed keys: {', '.join(allowed)}"
+            message = f"unknown key {shown(key)}; allowed keys: {', '.join(allowed)}"
         return doc.error(message + tail, full, key=True)
     if first["type"] == "missing":
         return doc.error("required field is missing" + tail, full, key=True)
     error = (first.get("ctx") or {}).get("error")
     if first["type"] == "value_error" and error is not None:
         message = getattr(error, "message", None) or str(error)
-        return doc.error(message + tail, full)
+        return doc.error(brief(message, 300) + tail, full)
 
     expected: list[str] = []
     for err in errs:
@@ -188,7 +180,7 @@ def to_input_error(
             elif given.lower() in ("yes", "no", "on", "off", "y", "n") and "true" in expected:
                 message += " (YAML 1.2: write true or false)"
     else:
-        message = first["msg"]
+        message = brief(first["msg"], 300)
     return doc.error(message + tail, full)
 
 

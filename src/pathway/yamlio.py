@@ -10,43 +10,43 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scanner import Scanner
 
 from .errors import InputError
 
 Path_ = tuple[str | int, ...]
 
-_STANDARD_TAGS = {
-    None,
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-}
-
 
 @dataclass(frozen=True)
 class Limits:
-    """Input limits (documented in the README; the CLI exposes them as options)."""
+    """Input limits for product files (documented in the README; ``--max-bytes`` sets the first).
 
-    max_bytes: int = 1_000_000
+    They bound what a hostile file can cost: the YAML parser is pure Python (about 1.5 us a
+    byte, 50 us a value at worst), so the defaults keep any product file under half a second of
+    parsing; a real one is a few kilobytes and under a hundred values."""
+
+    max_bytes: int = 100_000
     max_depth: int = 50
-    max_nodes: int = 100_000
-    max_string: int = 100_000
+    max_nodes: int = 5_000  # values (scalars, lists, mappings), with YAML aliases expanded
+    max_string: int = 10_000  # characters in one string or key
 
 
 DEFAULT_LIMITS = Limits()
+# the rule base is the project's own data, larger than any product and parsed once (then cached)
+RULE_LIMITS = Limits(max_bytes=5_000_000, max_nodes=1_000_000, max_string=1_000_000)
 
 
 @dataclass
@@ -75,8 +75,7 @@ class Document:
 
     def error(self, message: str, path: Path_ = (), *, key: bool = False) -> InputError:
         line, column = self.location(path, key=key)
-        field_name = dotted(path) if path else None
-        return InputError(message, file=self.file, line=line, column=column, field=field_name)
+        return InputError(message, file=self.file, line=line, column=column, field=field_of(path))
 
 
 def dotted(path: Path_) -> str:
@@ -90,32 +89,77 @@ def dotted(path: Path_) -> str:
     return out
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message shows it: repr of text (cut short when long), dates as written."""
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        return repr(value[:limit]) + f"... ({len(value):,} characters)"
+    if isinstance(value, bool) or value is None:
+        return "true" if value is True else "false" if value is False else "null"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return brief(repr(value), limit)
+
+
+def brief(text: str, limit: int = 80) -> str:
+    """``text`` cut short when longer than ``limit`` (for messages: they stay one short line)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # what ruamel's reader counts as a new line
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of character ``offset``, counting lines as the YAML reader does."""
+    line, start = 1, 0
+    for match in _BREAK.finditer(text, 0, offset):
+        line += 1
+        start = match.end()
+    return line, offset - start + 1
+
+
+def field_of(path: Path_) -> str | None:
+    """The field a message names: ``path`` dotted, on one line, cut short when long."""
+    return brief(dotted(path), 120) if path else None
+
+
 def _line_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
-    head = raw[:offset]
-    line = head.count(b"\n") + 1
-    column = offset - (head.rfind(b"\n") + 1) + 1
-    return line, column
+    head = raw[:offset].decode("utf-8", "replace")
+    return _position(head, len(head))
+
+
+def _too_large(size: int | None, file: str, limits: Limits) -> InputError:
+    """``size`` None: a device or pipe that gave more than the limit when read."""
+    shown_size = f" {size:,} bytes," if size is not None else ""
+    return InputError(
+        f"file is{shown_size} larger than the limit of {limits.max_bytes:,} bytes "
+        "(raise it with --max-bytes)",
+        file=file,
+    )
 
 
 def decode_text(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> str:
     """Bytes to text, refusing binary data and oversized input with a located message."""
     if len(raw) > limits.max_bytes:
-        raise InputError(
-            f"file is {len(raw):,} bytes, larger than the limit of {limits.max_bytes:,} bytes "
-            "(raise it with --max-bytes)",
-            file=file,
-        )
+        raise _too_large(len(raw), file, limits)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, column = _line_of_offset(raw, nul)
         raise InputError(
-            "file contains a NUL byte: this is not a YAML or JSON text file",
+            "file contains a NUL byte: this is not a YAML or JSON text file "
+            "(UTF-16 or binary data?)",
             file=file,
             line=line,
             column=column,
         )
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -131,103 +175,261 @@ def decode_text(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> str:
     return text
 
 
-class _Converter:
-    """CommentedMap/Seq -> dict/list, recording locations and enforcing limits."""
+# ----------------------------------------------------------------------------- parsing
+#
+# ruamel.yaml's pure-Python scanner, parser and composer build a graph of nodes; nothing is
+# constructed from it but plain data, here, node by node (``_Converter``). A tag is checked
+# before its node is touched, so no tag can reach a constructor. The limits are enforced while
+# the text is parsed, not after, so that a hostile file costs no more than the limits allow:
+# the scanner stops after ``_TOKENS_PER_VALUE * max_nodes`` tokens, the composer at the
+# ``max_nodes``-th value or below ``max_depth`` levels, the converter when aliases expand the
+# document beyond ``max_nodes`` values.
 
-    def __init__(self, doc: Document, limits: Limits) -> None:
+_TOKENS_PER_VALUE = 4  # a mapping entry is 4 tokens (key, scalar, value, scalar) for 2 values
+_TAG = "tag:yaml.org,2002:"
+_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, _MAP, _SEQ, _MERGE = (
+    _TAG + name
+    for name in ("str", "null", "bool", "int", "float", "timestamp", "map", "seq", "merge")
+)
+_KIND = {
+    _NULL: "null",
+    _BOOL: "true or false",
+    _INT: "integer",
+    _FLOAT: "number",
+    _TIMESTAMP: "date",
+}
+
+
+class _Refused(Exception):
+    """A limit was reached while parsing: message and the ruamel mark where it was."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _Scanner(Scanner):
+    def fetch_more_tokens(self) -> Any:
+        result = super().fetch_more_tokens()
+        limits: Limits = self.loader.pathway_limits
+        if self.tokens_taken + len(self.tokens) > _TOKENS_PER_VALUE * limits.max_nodes:
+            raise _Refused(
+                f"document is too large: more than {_TOKENS_PER_VALUE * limits.max_nodes:,} "
+                f"YAML tokens (limit: {_TOKENS_PER_VALUE} per value, {limits.max_nodes:,} values)",
+                self.reader.get_mark(),
+            )
+        return result
+
+
+class _Composer(Composer):
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.warn_double_anchors = False  # YAML allows it; the later anchor wins
+        self.values = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        limits: Limits = self.loader.pathway_limits
+        event = self.parser.peek_event()
+        self.values += 1
+        if self.values > limits.max_nodes:
+            raise _Refused(f"document has more than {limits.max_nodes:,} values", event.start_mark)
+        if self.depth > limits.max_depth and not isinstance(event, AliasEvent):
+            raise _Refused(f"nested deeper than {limits.max_depth} levels", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _yaml(limits: Limits) -> YAML:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Scanner = _Scanner
+    yaml.Composer = _Composer
+    yaml.pathway_limits = limits  # type: ignore[attr-defined]
+    return yaml
+
+
+def _tag_name(tag: Any) -> str:
+    value = str(getattr(tag, "value", tag))
+    return "!!" + value[len(_TAG) :] if value.startswith(_TAG) else value
+
+
+class _Converter:
+    """Nodes -> dict/list/scalars, recording locations and enforcing limits."""
+
+    def __init__(self, doc: Document, limits: Limits, yaml: YAML) -> None:
         self.doc = doc
         self.limits = limits
-        self.nodes = 0
+        self.constructor = yaml.constructor  # scalar construction only (int, float, bool, date)
+        self.values = 0
+        self.open: set[int] = set()  # collections being converted: an alias to one is a cycle
 
-    def _count(self, path: Path_) -> None:
-        self.nodes += 1
-        if self.nodes > self.limits.max_nodes:
-            raise self.doc.error(
-                f"document expands to more than {self.limits.max_nodes:,} values "
-                "(YAML aliases expanding exponentially?)",
+    def _error(self, message: str, node: Any, path: Path_) -> InputError:
+        mark = node.start_mark
+        return InputError(
+            message,
+            file=self.doc.file,
+            line=mark.line + 1,
+            column=mark.column + 1,
+            field=field_of(path),
+        )
+
+    def _check_tag(self, node: Any, path: Path_, allowed: tuple[str, ...]) -> str:
+        tag = str(getattr(node.tag, "value", node.tag))
+        if tag not in allowed:
+            kind = {MappingNode: "mapping", SequenceNode: "list"}.get(type(node), "value")
+            known = tag in (_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, _MAP, _SEQ)
+            raise self._error(
+                f"YAML tag {brief(_tag_name(tag))} "
+                + (f"cannot be put on a {kind}" if known else "is not allowed")
+                + " (a product file holds plain data only)",
+                node,
+                path,
+            )
+        return tag
+
+    def convert(self, node: Any, path: Path_) -> Any:
+        self.values += 1
+        if self.values > self.limits.max_nodes:
+            raise self._error(
+                f"YAML aliases expand the document to more than {self.limits.max_nodes:,} values",
+                node,
                 path,
             )
         if len(path) > self.limits.max_depth:
-            raise self.doc.error(f"nested deeper than {self.limits.max_depth} levels", path)
+            raise self._error(f"nested deeper than {self.limits.max_depth} levels", node, path)
+        if isinstance(node, MappingNode):
+            self._check_tag(node, path, (_MAP,))
+            return self._collection(node, path, self._mapping)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, path, (_SEQ,))
+            return self._collection(node, path, self._sequence)
+        return self._scalar(node, path)
 
-    def _check_tag(self, node: Any, path: Path_) -> None:
-        tag = getattr(node, "tag", None)
-        value = getattr(tag, "value", tag)
-        if value not in _STANDARD_TAGS:
-            raise self.doc.error(f"YAML tag {value!s} is not allowed", path)
+    def _collection(self, node: Any, path: Path_, build: Any) -> Any:
+        if id(node) in self.open:
+            raise self._error("a YAML alias refers to a collection that contains it", node, path)
+        self.open.add(id(node))
+        try:
+            return build(node, path)
+        finally:
+            self.open.discard(id(node))
 
-    def convert(self, node: Any, path: Path_) -> Any:
-        self._count(path)
-        if isinstance(node, CommentedMap):
-            self._check_tag(node, path)
-            out: dict[str, Any] = {}
-            for key in node:
-                if not isinstance(key, str):
-                    line, col = node.lc.key(key)
-                    raise InputError(
-                        f"key {key!r} is not a string",
-                        file=self.doc.file,
-                        line=line + 1,
-                        column=col + 1,
-                        field=dotted(path) or None,
-                    )
-                kline, kcol = node.lc.key(key)
-                vline, vcol = node.lc.value(key)
-                child = (*path, key)
-                self.doc.key_locations[child] = (kline + 1, kcol + 1)
-                self.doc.value_locations[child] = (vline + 1, vcol + 1)
-                out[key] = self.convert(node[key], child)
-            return out
-        if isinstance(node, CommentedSeq):
-            self._check_tag(node, path)
-            items = []
-            for index, item in enumerate(node):
-                line, col = node.lc.item(index)
-                child = (*path, index)
-                self.doc.value_locations[child] = (line + 1, col + 1)
-                items.append(self.convert(item, child))
-            return items
-        if isinstance(node, TaggedScalar):
-            self._check_tag(node, path)
-        if isinstance(node, bool) or node is None:
-            return node
-        if isinstance(node, int):
-            return int(node)
-        if isinstance(node, float):
-            return float(node)
-        if isinstance(node, _dt.datetime):
-            return _dt.datetime(*node.timetuple()[:6])
-        if isinstance(node, _dt.date):
-            return _dt.date(node.year, node.month, node.day)
-        if isinstance(node, str):
-            if len(node) > self.limits.max_string:
-                raise self.doc.error(
-                    f"string of {len(node):,} characters is longer than the limit of "
-                    f"{self.limits.max_string:,}",
+    def _mapping(self, node: Any, path: Path_) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, path)
+            kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key in out:
+                raise self._error(
+                    f"duplicate key {shown(key)} (first given on line {lines[key]})",
+                    key_node,
                     path,
                 )
-            return str(node)
-        raise self.doc.error(f"unsupported YAML value of type {type(node).__name__}", path)
+            lines[key] = kline
+            child = (*path, key)
+            self.doc.key_locations[child] = (kline, kcol)
+            mark = value_node.start_mark
+            self.doc.value_locations[child] = (mark.line + 1, mark.column + 1)
+            out[key] = self.convert(value_node, child)
+        return out
 
+    def _sequence(self, node: Any, path: Path_) -> list[Any]:
+        items = []
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            mark = item.start_mark
+            self.doc.value_locations[child] = (mark.line + 1, mark.column + 1)
+            items.append(self.convert(item, child))
+        return items
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
+    def _key(self, node: Any, path: Path_) -> str:
+        if not isinstance(node, ScalarNode):
+            kind = "a mapping" if isinstance(node, MappingNode) else "a list"
+            raise self._error(f"key is {kind}, not a string", node, path)
+        tag = str(getattr(node.tag, "value", node.tag))
+        if tag == _MERGE:
+            raise self._error(
+                "YAML merge keys (<<) are not supported: write the keys out", node, path
+            )
+        key = self._scalar(node, path)
+        if not isinstance(key, str):
+            raise self._error(f"key {shown(key)} is not a string", node, path)
+        return key
+
+    def _scalar(self, node: Any, path: Path_) -> Any:
+        tag = self._check_tag(node, path, (_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP))
+        text = node.value
+        if tag == _STR:
+            return self._string(text, node, path)
+        if tag == _NULL:
+            if text not in ("", "~", "null", "Null", "NULL"):
+                raise self._error(f"{shown(text)} is not a valid {_KIND[tag]}", node, path)
+            return None
+        try:
+            if tag == _BOOL:
+                return bool(self.constructor.construct_yaml_bool(node))
+            if tag == _INT:
+                return int(self.constructor.construct_yaml_int(node))
+            if tag == _FLOAT:
+                return float(self.constructor.construct_yaml_float(node))
+            value = self.constructor.construct_yaml_timestamp(node)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError, YAMLError):
+            raise self._error(f"{shown(text)} is not a valid {_KIND[tag]}", node, path) from None
+        if isinstance(value, _dt.datetime):
+            return _dt.datetime(*value.timetuple()[:6])
+        return _dt.date(value.year, value.month, value.day)
+
+    def _string(self, text: str, node: Any, path: Path_) -> str:
+        if len(text) > self.limits.max_string:
+            raise self._error(
+                f"string of {len(text):,} characters is longer than the limit of "
+                f"{self.limits.max_string:,}",
+                node,
+                path,
+            )
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise self._error(
+                    f"string holds U+{ord(text[exc.start]):04X}, half of a UTF-16 surrogate "
+                    "pair: not a character",
+                    node,
+                    path,
+                ) from None
+        return str(text)
 
 
 def parse_text(text: str, file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse one YAML (or JSON) document held in ``text``."""
     doc = Document(file=file, data=None, sha256=hashlib.sha256(raw).hexdigest())
+    yaml = _yaml(limits)
     try:
-        node = _yaml().load(text)
+        node = yaml.compose(text)
+    except _Refused as exc:
+        mark = exc.mark
+        raise InputError(
+            exc.message,
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except ReaderError as exc:
+        line, column = _position(text, exc.position)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise InputError(
+            f"file contains the control character U+{ord(char):04X}, not allowed in YAML",
+            file=file,
+            line=line,
+            column=column,
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if "duplicate key" in str(exc):
-            problem = f"duplicate key: {exc.problem}"
+        if "another document" in problem:
+            problem = "a product file is one YAML document, but found another one (---)"
         raise InputError(
-            f"malformed YAML: {problem}",
+            f"malformed YAML: {brief(problem, 200)}",
             file=file,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
@@ -237,13 +439,10 @@ def parse_text(text: str, file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS
             f"malformed YAML: nested too deeply (limit {limits.max_depth})", file=file
         ) from None
     except YAMLError as exc:
-        raise InputError(f"malformed YAML: {' '.join(str(exc).split())}", file=file) from None
+        raise InputError(f"malformed YAML: {brief(str(exc), 200)}", file=file) from None
     if node is None:
         raise InputError("file is empty: expected a YAML or JSON mapping", file=file, line=1)
-    try:
-        doc.data = _Converter(doc, limits).convert(node, ())
-    except RecursionError:
-        raise InputError(f"nested deeper than {limits.max_depth} levels", file=file) from None
+    doc.data = _Converter(doc, limits, yaml).convert(node, ())
     return doc
 
 
@@ -254,18 +453,18 @@ def parse_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Docum
 def read_document(
     path: str | Path, limits: Limits = DEFAULT_LIMITS, *, display: str | None = None
 ) -> Document:
-    """Read and parse a file; ``display`` is the name used in messages (default: the path)."""
+    """Read and parse a file; ``display`` is the name used in messages (default: the path).
+
+    The size is checked before anything is read, and no more than the limit is ever read (a
+    device or a pipe has no size to check)."""
     name = display or str(path)
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > limits.max_bytes:
-            raise InputError(
-                f"file is {size:,} bytes, larger than the limit of {limits.max_bytes:,} bytes "
-                "(raise it with --max-bytes)",
-                file=name,
-            )
-        raw = p.read_bytes()
+        with p.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.max_bytes:
+                raise _too_large(size, name, limits)
+            raw = handle.read(limits.max_bytes + 1)
     except IsADirectoryError:
         raise InputError("is a directory, expected a file", file=name) from None
     except FileNotFoundError:
@@ -274,6 +473,8 @@ def read_document(
         raise InputError("permission denied", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", file=name) from None
+    if len(raw) > limits.max_bytes:
+        raise _too_large(None, name, limits)
     return parse_bytes(raw, name, limits)
 
 

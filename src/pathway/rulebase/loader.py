@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from .. import product as product_model
 from ..errors import InputError, RuleBaseError
 from ..validation import suggest, to_input_error
-from ..yamlio import Document, Path_, read_document
+from ..yamlio import RULE_LIMITS, Document, Path_, read_document
 from . import cache as disk_cache
 from . import schema
 from .conditions import (
@@ -170,7 +170,7 @@ class _Loader:
 
     def load(self) -> RuleBase:
         for path in self.paths:
-            doc = read_document(path, display=self.rel(path))
+            doc = read_document(path, RULE_LIMITS, display=self.rel(path))
             if not isinstance(doc.data, dict):
                 raise self.error(doc, "a rule-base file must be a mapping with a 'kind'")
             kind = doc.data.get("kind")

@@ -1,0 +1,184 @@
+"""pathway's four performance figures, measured and printed (no assertion: a benchmark, not a test).
+
+    python benchmarks/run.py            # the full run (a few minutes)
+    python benchmarks/run.py --quick    # smaller counts, for a quick look
+
+1. cold start: ``pathway assess examples/svf-knee.yaml`` (four jurisdictions) in a new process,
+   median wall time of 10 runs (and the first run with an empty cache, for reference);
+2. batch throughput: products per second over a generated portfolio of 10,000 product files,
+   ``pathway assess DIR --format jsonl``, in one process and with every core;
+3. engine overhead: median time per assessment (and per jurisdiction evaluation) through
+   durable_rules divided by the pure-Python oracle's, on the same products in the same run;
+4. memory: resident memory after 1,000 and after 100,000 assessments in one process.
+
+Targets (2-core machine): cold start <= 200 ms; >= 2,000 products/s on 2 cores; engine
+overhead <= 20x the oracle; flat memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pathway
+from pathway.batch import default_parallel
+from pathway.facts import build_facts
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from portfolio import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = dt.date(2026, 11, 25)
+
+
+def pathway_command() -> list[str]:
+    script = Path(sys.executable).with_name("pathway")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pathway.cli"]
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cold_start(runs: int) -> None:
+    command = [*pathway_command(), "assess", str(ROOT / "examples" / "svf-knee.yaml")]
+    with tempfile.TemporaryDirectory() as empty:
+        env = dict(os.environ, PATHWAY_CACHE_DIR=empty)
+        start = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        first = time.perf_counter() - start
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    print(
+        f"1. cold start, pathway assess of one example (4 jurisdictions): median "
+        f"{statistics.median(times) * 1e3:.0f} ms of {runs} runs (min {min(times) * 1e3:.0f} ms); "
+        f"first run with an empty cache {first * 1e3:.0f} ms"
+    )
+
+
+def batch(folder: Path, count: int) -> None:
+    cores = default_parallel()
+    for parallel in sorted({1, cores}):
+        command = [
+            *pathway_command(),
+            "assess",
+            str(folder),
+            "--format",
+            "jsonl",
+            "-o",
+            os.devnull,
+            "-P",
+            str(parallel),
+            "--as-of",
+            DAY.isoformat(),
+        ]
+        start = time.perf_counter()
+        proc = subprocess.run(command, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        bad = proc.stderr.count("error:")
+        print(
+            f"2. batch throughput, {count:,} product files, {parallel} process(es): "
+            f"{count / wall:,.0f} products/s ({wall:.1f} s; exit {proc.returncode}, "
+            f"{bad} products refused as contradictory or invalid)"
+        )
+
+
+def overhead(products: list[pathway.LoadedProduct]) -> None:
+    rb = pathway.load_rulebase()
+    engine = pathway.Assessor(rb, "engine")
+    oracle = pathway.Assessor(rb, "oracle")
+    assessments: dict[str, list[float]] = {"engine": [], "oracle": []}
+    evaluations: dict[str, list[float]] = {"engine": [], "oracle": []}
+    usable = []
+    for p in products:  # warm up (compiles rulesets) and drop contradictory products
+        try:
+            engine.assess(p, as_of=DAY)
+            usable.append(p)
+        except pathway.InputError:
+            pass
+    for p in usable:
+        for name, assessor in (("engine", engine), ("oracle", oracle)):
+            start = time.perf_counter()
+            assessor.assess(p, as_of=DAY)
+            assessments[name].append(time.perf_counter() - start)
+        facts = build_facts(p.product, rb)
+        for code in rb.jurisdictions:
+            for name, assessor in (("engine", engine), ("oracle", oracle)):
+                start = time.perf_counter()
+                assessor.evaluator.evaluate(code, facts, DAY)
+                evaluations[name].append(time.perf_counter() - start)
+    med = {k: statistics.median(v) for k, v in assessments.items()}
+    ev = {k: statistics.median(v) for k, v in evaluations.items()}
+    print(
+        f"3. engine overhead on {len(usable):,} products: assessment median "
+        f"{med['engine'] * 1e3:.2f} ms (durable_rules) / {med['oracle'] * 1e3:.2f} ms (oracle) = "
+        f"{med['engine'] / med['oracle']:.1f}x; rule evaluation alone, per jurisdiction "
+        f"{ev['engine'] * 1e6:.0f} us / {ev['oracle'] * 1e6:.0f} us = {ev['engine'] / ev['oracle']:.1f}x"
+    )
+
+
+def memory(products: list[pathway.LoadedProduct], count: int) -> None:
+    assessor = pathway.Assessor()
+    usable = []
+    for p in products:
+        try:
+            assessor.assess(p, as_of=DAY)
+            usable.append(p)
+        except pathway.InputError:
+            pass
+    rss_1k = None
+    start = time.perf_counter()
+    for i in range(1, count + 1):
+        assessor.assess(usable[i % len(usable)], as_of=DAY)
+        if i == 1_000:
+            rss_1k = rss_mib()
+    wall = time.perf_counter() - start
+    rss_end = rss_mib()
+    print(
+        f"4. memory: RSS {rss_1k:.1f} MiB after 1,000 assessments, {rss_end:.1f} MiB after "
+        f"{count:,} ({rss_end - (rss_1k or 0):+.1f} MiB); {count / wall:,.0f} assessments/s in "
+        "one process"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller counts")
+    args = parser.parse_args()
+    count = 2_000 if args.quick else 10_000
+    assessments = 10_000 if args.quick else 100_000
+    print(
+        f"pathway {pathway.__version__}, rule base {pathway.load_rulebase().version}, "
+        f"Python {sys.version.split()[0]}, {default_parallel()} CPU core(s)"
+    )
+    cold_start(10)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "portfolio"
+        paths = generate(folder, count)
+        batch(folder, count)
+        sample = []
+        for path in paths[:1_000]:
+            try:
+                sample.append(pathway.load_product(path))
+            except pathway.InputError:
+                pass
+    overhead(sample[:500])
+    memory(sample, assessments)
+
+
+if __name__ == "__main__":
+    main()
