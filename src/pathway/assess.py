@@ -29,7 +29,7 @@ from .loading import LoadedProduct, load_product
 from .locate import Locator
 from .product import Product
 from .questions import QuestionFinder, cite
-from .rulebase.conditions import UNKNOWN, leaves
+from .rulebase.conditions import UNKNOWN, facts_of, leaves
 from .rulebase.loader import TEMPLATE, load_rulebase
 from .rulebase.model import Rule, RuleBase, decision_order
 
@@ -198,9 +198,12 @@ class Assessor:
 
             return TEMPLATE.sub(one, text)
 
-        def due(rule: Rule) -> _dt.date | None:
-            start = lookup(rule.due.fact) if rule.due else None
-            return rule.due.date(start) if rule.due and isinstance(start, _dt.date) else None
+        def due(rule: Rule) -> tuple[_dt.date | None, str | None]:
+            for option in rule.due:  # the first whose start the product gives
+                start = lookup(option.fact)
+                if isinstance(start, _dt.date):
+                    return option.date(start), str(option)
+            return None, None
 
         by_id = plan.by_id
 
@@ -212,7 +215,10 @@ class Assessor:
         for det in determinations:
             if det.fact not in ev.determined:
                 continue
-            basis = [c for r in rb.rules if r.fact == det.fact for c in r.citations]
+            # the law behind the fact: the rules that conclude it, else the rules that read it
+            basis = [c for r in rb.rules if r.fact == det.fact for c in r.citations] or [
+                c for r in active if det.fact in facts_of(r.when) for c in r.citations
+            ]
             because = [det.reason]
             if det.source:
                 because.append(f"source: {det.source}")
@@ -261,8 +267,9 @@ class Assessor:
                 id=r.id,
                 title=fill(r.title),
                 when=r.timing or "",
-                due=due(r),
-                deadline=str(r.due) if r.due else None,
+                due=due(r)[0],
+                due_basis=due(r)[1],
+                deadline=" or else ".join(str(d) for d in r.due) or None,
                 description=r.description,
                 citations=plan.citations[r.id],
             )

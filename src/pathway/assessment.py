@@ -88,6 +88,11 @@ class Obligation(_Out):
     due: _dt.date | None = Field(
         default=None, description="a deadline computed from a date in the product file"
     )
+    due_basis: str | None = Field(
+        default=None,
+        description="how `due` was computed (e.g. '7 years after context.approval_date at the "
+        "latest': a statutory maximum the product's own limit may come before)",
+    )
     deadline: str | None = Field(
         default=None,
         description="the deadline the law sets, in words (e.g. '7 years after "

@@ -219,6 +219,12 @@ class _Scanner(Scanner):
                 f"YAML tokens (limit: {_TOKENS_PER_VALUE} per value, {limits.max_nodes:,} values)",
                 self.reader.get_mark(),
             )
+        # the scanner looks up to 1,024 characters ahead for a simple key at each open bracket:
+        # refuse deep flow nesting here, before that lookahead costs depth x 1,024 steps
+        if len(self.flow_context) > limits.max_depth + 1:
+            raise _Refused(
+                f"nested deeper than {limits.max_depth} levels", self.tokens[-1].start_mark
+            )
         return result
 
 

@@ -175,7 +175,7 @@ def _rule_data(r: Rule) -> dict[str, Any]:
         "decision": r.decision,
         "case": r.case,
         "timing": r.timing,
-        "due": str(r.due) if r.due else None,
+        "due": [str(d) for d in r.due] or None,
         "eligible_when": format_condition(r.eligible_when) if r.eligible_when is not None else None,
         "citations": [_cite(c) for c in r.citations],
         "description": r.description,
@@ -211,7 +211,9 @@ def _show_rule(rb: RuleBase, r: Rule) -> str:
     if r.timing:
         lines.append(f"  timing: {r.timing}")
     if r.due:
-        lines.append(f"  due: {r.due} (reported when the product gives that date)")
+        lines.append(
+            f"  due: {' or else '.join(str(d) for d in r.due)} (reported when the product gives that date)"
+        )
     if r.eligible_when is not None:
         lines.append("  eligible when:")
         lines.append(format_condition(r.eligible_when, 2))

@@ -85,6 +85,8 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
         lines += ["### Obligations", "", "| obligation | when | source |", "|---|---|---|"]
         for o in result.obligations:
             when = o.when + (f"; due by **{o.due.isoformat()}**" if o.due else "")
+            if o.due and o.due_basis:
+                when += f" ({o.due_basis})"
             if o.deadline and not o.due:
                 when += f"; {o.deadline}"
             lines.append(f"| {_escape(o.title)} | {_escape(when)} | {_cites(o.citations)} |")

@@ -68,6 +68,8 @@ def jurisdiction(
         lines.append("  obligations:")
         for o in result.obligations:
             due = f"; due by {o.due.isoformat()}" if o.due else ""
+            if o.due and o.due_basis and o.due_basis.endswith("at the latest"):
+                due += " at the latest"
             lines.append(f"    - {o.title} ({o.when}{due}) {_refs(o.citations)}")
     if result.options:
         lines.append("  options:")

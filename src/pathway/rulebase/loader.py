@@ -761,16 +761,23 @@ class _Loader:
             raise self.error(doc, "only obligations have a timing", (*path, "timing"), key=True)
         if rs.kind == "obligation" and not rs.timing:
             raise self.error(doc, "an obligation says when it applies (timing)", path)
-        due = None
+        due: tuple[Due, ...] = ()
         if rs.due is not None:
             if rs.kind != "obligation":
                 raise self.error(doc, "only obligations have a due date", (*path, "due"), key=True)
-            fact_def = self.facts.get(rs.due.date_fact)
-            if fact_def is None or fact_def.type != "date":
-                raise self.error(
-                    doc, f"due from {rs.due.date_fact!r}: not a date fact", (*path, "due", "from")
+            options = rs.due if isinstance(rs.due, list) else [rs.due]
+            for i, option in enumerate(options):
+                where = (
+                    (*path, "due", i, "from")
+                    if isinstance(rs.due, list)
+                    else (*path, "due", "from")
                 )
-            due = Due(rs.due.date_fact, rs.due.years, rs.due.months, rs.due.days)
+                fact_def = self.facts.get(option.date_fact)
+                if fact_def is None or fact_def.type != "date":
+                    raise self.error(doc, f"due from {option.date_fact!r}: not a date fact", where)
+                due += (
+                    Due(option.date_fact, option.years, option.months, option.days, option.latest),
+                )
         if rs.eligible_when is not None and rs.kind != "option":
             raise self.error(
                 doc, "only options have eligible_when", (*path, "eligible_when"), key=True

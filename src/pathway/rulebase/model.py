@@ -78,6 +78,7 @@ class Due:
     years: int = 0
     months: int = 0
     days: int = 0
+    latest: bool = False  # the latest date the law allows; the product's own may come sooner
 
     def __str__(self) -> str:
         parts = [
@@ -85,9 +86,8 @@ class Due:
             for n, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day"))
             if n
         ]
-        if not parts:
-            return f"by {self.fact}"
-        return f"{' '.join(parts)} after {self.fact}"
+        words = f"{' '.join(parts)} after {self.fact}" if parts else f"by {self.fact}"
+        return words + (" at the latest" if self.latest else "")
 
     def date(self, start: _dt.date) -> _dt.date:
         month_index = start.month - 1 + self.months + 12 * self.years
@@ -129,7 +129,7 @@ class Rule:
     case: int | None = None
     timing: str | None = None
     eligible_when: Condition | None = None
-    due: Due | None = None
+    due: tuple[Due, ...] = ()  # alternatives: the first whose date the product gives
     extras: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 

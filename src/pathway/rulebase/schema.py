@@ -53,6 +53,11 @@ class DueSpec(_Spec):
     years: int = Field(default=0, ge=0, le=100)
     months: int = Field(default=0, ge=0, le=1200)
     days: int = Field(default=0, ge=0, le=36500)
+    latest: StrictBool = Field(
+        default=False,
+        description="the date is the latest the law allows (a statutory maximum); the product's "
+        "own limit may come sooner",
+    )
 
 
 class RuleSpec(_Spec):
@@ -67,8 +72,10 @@ class RuleSpec(_Spec):
     law: StrictStr | None = Field(default=None, description="an excerpt of the legal text")
     supersedes: StrictStr | None = None
     timing: StrictStr | None = Field(default=None, description="obligations: when it applies")
-    due: DueSpec | None = Field(
-        default=None, description="obligations: a deadline from a date fact"
+    due: DueSpec | list[DueSpec] | None = Field(
+        default=None,
+        description="obligations: a deadline from a date fact, or a list of them: the first "
+        "whose date the product gives is used",
     )
     eligible_when: Any = Field(default=None, description="options: when the product is eligible")
 
