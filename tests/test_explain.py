@@ -198,14 +198,14 @@ def test_interview_writes_answers_and_keeps_comments(tmp_path: Path) -> None:
     text = original.replace(
         "  functions: [cover, barrier]\n", "  # homologous use: ask the sponsor\n"
     )
-    text = text.replace("  systemic_effect: false\n", "")
     path.write_text(text)
-    result = invoke("interview", str(path), "-j", "us", "--as-of", DAY, input="yes\ntrue\nfalse\n")
+    result = invoke("interview", str(path), "-j", "us", "--as-of", DAY, input="yes\ntrue\n")
     assert result.exit_code == 0, result.output
+    assert "answer one of true, false" in result.output  # "yes" was refused, "true" taken
     written = path.read_text()
     assert "# homologous use: ask the sponsor" in written  # comments survive
     assert written.startswith("# Dehydrated allogeneic amniotic membrane")
-    assert "homologous: true" in written and "systemic_effect: false" in written
+    assert "homologous: true" in written
     keys = [
         row.split(":")[0] for row in written.splitlines() if row and not row.startswith((" ", "#"))
     ]
@@ -214,6 +214,17 @@ def test_interview_writes_answers_and_keeps_comments(tmp_path: Path) -> None:
     ]
     assert "US  us.361" in result.output
     assert pathway.load_product(path).product.use.homologous is True
+
+
+def test_interview_adds_a_missing_field_in_its_section(tmp_path: Path) -> None:
+    path = tmp_path / "cover.yaml"
+    text = (EXAMPLES / "amniotic-membrane-wound-cover.yaml").read_text()
+    path.write_text(text.replace("  systemic_effect: false\n", ""))
+    result = invoke("interview", str(path), "-j", "us", "--as-of", DAY, input="false\n")
+    assert result.exit_code == 0, result.output
+    product = pathway.load_product(path).product
+    assert product.use.systemic_effect is False
+    assert "US  us.361" in result.output
 
 
 def test_interview_refuses_an_answer_outside_the_choices(tmp_path: Path) -> None:

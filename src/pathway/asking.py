@@ -20,6 +20,7 @@ from .assessment import Assessment, CitationOut, Value
 from .errors import EngineError, InputError
 from .loading import LoadedProduct
 from .whatif import Change, WhatIf
+from .words import word as _word
 
 
 class _Out(BaseModel):
@@ -56,10 +57,6 @@ class QuestionsReport(_Out):
     as_of: _dt.date
     pathways: dict[str, str | None] = Field(description="per jurisdiction (null: undetermined)")
     questions: list[RankedQuestion]
-
-
-def _word(value: Any) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
 
 
 def answered(whatif: WhatIf, loaded: LoadedProduct, fact: str, value: Any) -> LoadedProduct:

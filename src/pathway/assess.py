@@ -32,6 +32,7 @@ from .questions import QuestionFinder, cite
 from .rulebase.conditions import UNKNOWN, facts_of, leaves
 from .rulebase.loader import TEMPLATE, load_rulebase
 from .rulebase.model import Rule, RuleBase, decision_order
+from .words import word as _word
 
 ProductInput = LoadedProduct | Product | dict[str, Any] | str | Path
 
@@ -246,7 +247,7 @@ class Assessor:
                 findings.append(
                     (
                         (depth.get(fact, 0), rule.index),
-                        Finding.model_construct(
+                        Finding(
                             fact=fact,
                             value=ev.derived[fact],
                             rule=rule.id,
@@ -389,10 +390,6 @@ def _in_force(product: Product, day: _dt.date) -> list[tuple[str, Any]]:
     return [
         (d.fact, d.value) for d in product.determinations if d.expires is None or d.expires >= day
     ]
-
-
-def _word(value: Any) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
 
 
 _default: dict[tuple[str, str], Assessor] = {}

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from .errors import InputError, PathwayError
 
 CHUNK = 16
+FAULT = "PATHWAY_TEST_ABORT_ON"  # tests: a worker aborts on the product whose name ends so
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ class Worker:
 
         if not self.context:
             self.setup()
+        fault = os.environ.get(FAULT)
+        if fault and task.name.endswith(fault):  # a test seam: the worker dies as on a C crash
+            os.abort()
         try:
             loaded = load_product(
                 task.source,

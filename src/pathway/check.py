@@ -42,6 +42,7 @@ from .loading import LoadedProduct
 from .locate import Locator
 from .rulebase.model import RuleBase
 from .whatif import Flip, WhatIf
+from .words import word as _word
 
 FailOn = Literal["undetermined", "unchecked"]
 Status = Literal["pass", "fail", "undetermined", "unchecked"]
@@ -585,10 +586,6 @@ def _use_words(use: FactUse) -> str:
     if use.term is not None:
         return f"{use.fact} includes {use.term}"
     return f"{use.fact} = {_word(value)}"
-
-
-def _word(value: object) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
 
 
 def _message(

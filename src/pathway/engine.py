@@ -32,6 +32,7 @@ again, never reused. One lock per engine.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import itertools
 import json
 import threading
@@ -307,6 +308,7 @@ class Engine:
         started = _c.start_action_for_state(handle, state)
         message = started[1] if started else None
         internal: set[str] = set()
+        head = '{"sid": ' + json.dumps(sid) + ", "
         while message:
             name = message[2 : message.index('"', 2)]  # {"<rule name>":{...matched facts...}}
             action = compiled.actions.get(name)
@@ -316,12 +318,10 @@ class Engine:
                     if rule is None:  # an engine-internal fact (decision chaining)
                         if mode not in internal:
                             internal.add(mode)
-                            fact = {"sid": sid, "t": 1, "f": mode, "v": True}
-                            _c.assert_fact(handle, json.dumps(fact))
+                            _c.assert_fact(handle, head + _tail(mode, True))
                     elif mode == "derive":
                         if recorder.derive(rule):
-                            fact = {"sid": sid, "t": 1, "f": rule.fact, "v": _value(rule.value)}
-                            _c.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+                            _c.assert_fact(handle, head + _tail(rule.fact, _value(rule.value)))
                     elif mode == "offer":
                         recorder.offer(rule)
                     elif mode in ("yes", "no"):
@@ -337,6 +337,16 @@ class Engine:
     def definition(self, jurisdiction: str, as_of: _dt.date) -> dict[str, Any]:
         """The durable_rules ruleset (JSON-shaped) for inspection."""
         return self._ruleset(jurisdiction, as_of).definition
+
+
+def _tail(fact: str, value: Any) -> str:
+    """The JSON of a fact after its sid: ``"t": 1, "f": ..., "v": ...}`` (computed once)."""
+    return _tail_of(fact, value, type(value))  # True and 1 are equal keys: keep types apart
+
+
+@functools.lru_cache(maxsize=4096)
+def _tail_of(fact: str, value: Any, kind: type) -> str:
+    return f'"t": 1, "f": {json.dumps(fact)}, "v": {json.dumps(value, ensure_ascii=False)}}}'
 
 
 # ----------------------------------------------------------------------------- patterns

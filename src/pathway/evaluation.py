@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import ContradictionError, EngineError
 from .rulebase.model import Rule, RuleBase
+from .words import word as _word
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,3 @@ class Recorder:
             fired=frozenset(self.fired),
             options=dict(self.options),
         )
-
-
-def _word(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)

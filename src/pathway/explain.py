@@ -267,7 +267,7 @@ class Explainer:
             citations, note = self._vocabulary_basis(use.input, use.fact, use.term)
         elif use.kind == "determination" and loc is not None:
             location = loc.determination(use.fact)
-        return FactUse.model_construct(
+        return FactUse(
             fact=use.fact,
             value=list(use.value) if isinstance(use.value, tuple) else use.value,
             origin=origin,

@@ -51,7 +51,7 @@ class Locator:
         cache_key = ("at", path, key)
         if cache_key not in self._seen:
             line, column = self.loaded.location(path, key=key)
-            self._seen[cache_key] = SourceLocation.model_construct(
+            self._seen[cache_key] = SourceLocation(
                 file=self.loaded.file, line=line, column=column, field=dotted(path)
             )
         return self._seen[cache_key]  # type: ignore[no-any-return]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .assessment import FactUse, Finding, JurisdictionResult
+from .words import word as _value
 
 
 @dataclass
@@ -92,13 +93,3 @@ def where(use: FactUse) -> str | None:
     if loc is None or loc.line is None:
         return None
     return f"{loc.file}:{loc.line}"
-
-
-def _value(value: object) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return str(value)

@@ -27,6 +27,7 @@ from .loading import LoadedProduct, load_product
 from .product import CombinedItem
 from .rulebase.conditions import leaves
 from .validation import suggest
+from .words import word as _show
 from .yamlio import parse_bytes
 
 if TYPE_CHECKING:
@@ -71,16 +72,6 @@ class Change:
         elif self.index is not None and self.index < len(items):
             del items[self.index]
         node[last] = items
-
-
-def _show(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return str(value)
 
 
 @dataclass(frozen=True)

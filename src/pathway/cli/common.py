@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
@@ -153,10 +153,6 @@ def write(text: str, output: str | None) -> None:
             raise InputError(f"cannot write: {exc.strerror or exc}", file=output) from None
     else:
         click.echo(text, nl=False)
-
-
-def word(value: Any) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
 
 
 rules_option = click.option(

@@ -14,12 +14,9 @@ from ..assess import Assessor
 from ..errors import InputError
 from ..loading import LoadedProduct, load_product
 from ..whatif import WhatIf
+from ..words import word as _word
 from ..yamlio import Limits, parse_bytes
 from . import common
-
-
-def _word(value: Any) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
 
 
 def _ranked(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from ..assessment import Assessment, CitationOut, JurisdictionResult
 from ..reasoning import tree, use_words, walk, where
+from ..words import word as _value
 
 KEY_OBLIGATIONS = 4
 
@@ -30,14 +31,6 @@ def _cites(citations: Sequence[CitationOut], limit: int = 3) -> str:
     if len(citations) > limit:
         shown.append(f"and {len(citations) - limit} more")
     return "; ".join(shown)
-
-
-def _value(value: object) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
 
 
 def _premarket(result: JurisdictionResult) -> str:

@@ -9,6 +9,7 @@ import click
 
 from ..assessment import Assessment, CitationOut, JurisdictionResult
 from ..reasoning import tree, use_words, walk, where
+from ..words import word as _value
 
 
 class Style:
@@ -30,10 +31,6 @@ def _refs(citations: Sequence[CitationOut], limit: int = 2) -> str:
     if len(citations) > limit:
         shown.append("...")
     return f"[{'; '.join(shown)}]" if shown else ""
-
-
-def _value(value: object) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
 
 
 def jurisdiction(

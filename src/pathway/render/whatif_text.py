@@ -4,16 +4,13 @@ would change each pathway (changes of one field that lead to the same pathway on
 from __future__ import annotations
 
 from ..whatif import FlipOut, WhatIfReport
+from ..words import word as _word
 
 SHOWN_VALUES = 6
 
 
 def _pathway(value: str | None) -> str:
     return value or "undetermined"
-
-
-def _word(value: object) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
 
 
 def grouped(flips: list[FlipOut]) -> list[tuple[str, str | None]]:

@@ -15,10 +15,11 @@ more items than those written, so ``excludes`` and ``only`` stay unknown on it.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Union
+
+from ..words import word as _show
 
 # --------------------------------------------------------------------------------------------
 # values
@@ -125,16 +126,6 @@ class Not:
 Condition = Union[Leaf, All, AnyOf, Not]  # noqa: UP007  (runtime alias used in isinstance)
 
 TRUE: Condition = All(())
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def leaves(cond: Condition) -> Iterable[Leaf]:
