@@ -294,9 +294,10 @@ def products_361(draw: st.DrawFn) -> dict[str, Any]:
         base["use"]["functions"] = functions
     else:
         base["use"]["homologous"] = True
-    base["combined_with"] = draw(
-        st.sampled_from([[], ["preserving_agent"], ["crystalloid", "storage_agent"]])
-    )
+    # 21 CFR 1271.10(a)(3): the agents are allowed only if they raise no new clinical safety
+    # concern, which the product must say (omitted, new_safety_concern is unknown)
+    agents = draw(st.sampled_from([[], ["preserving_agent"], ["crystalloid", "storage_agent"]]))
+    base["combined_with"] = [{"kind": k, "new_safety_concern": False} for k in agents]
     return base
 
 

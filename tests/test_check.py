@@ -58,7 +58,9 @@ MUTATIONS = [
         "us",
     ),
     ("related-donor-cord-blood", "donor_relation: first_degree", "donor_relation: unrelated", "us"),
-    ("unrelated-cord-blood", "donor_relation: unrelated", "donor_relation: second_degree", "us"),
+    # not donor_relation: since cells isolated from a structural tissue are more than minimally
+    # manipulated (US review, Dec 2026), a structural material.source would restore us.351 too
+    ("unrelated-cord-blood", "form: cells", "form: vascularized_organ", "us"),
     (
         "autologous-fat-graft",
         "same_surgical_procedure: true",

@@ -235,3 +235,28 @@ def test_interview_refuses_an_answer_outside_the_choices(tmp_path: Path) -> None
     assert result.exit_code == 0
     assert "answer one of true, false" in result.output
     assert "homologous: unknown" in path.read_text()
+
+
+def test_a_question_on_list_items_is_answered_on_the_items(tmp_path: Path) -> None:
+    """1271.10(a)(3): an added preserving agent qualifies only if it raises no new clinical
+    safety concern; the question goes to the item, and the interview writes it there."""
+    path = tmp_path / "cord.yaml"
+    path.write_text(
+        "format: 1\nname: related cord blood in DMSO\njurisdictions: [us]\n"
+        "material: {form: cells, origin: allogeneic, donor_relation: first_degree, "
+        "source: cord_blood, cell_type: hematopoietic_progenitor, viable: true}\n"
+        "processing: [concentration, cryopreservation]\ngenetic_modification: none\n"
+        "combined_with: [preserving_agent]  # DMSO\n"
+        "use: {homologous: true, systemic_effect: true, metabolic_dependence: true, "
+        "reproductive: false, same_surgical_procedure: false}\ncontext: {stage: marketing}\n"
+    )
+    asked = json.loads(invoke("questions", str(path), "--as-of", DAY, "--format", "json").output)
+    first = asked["questions"][0]
+    assert first["fact"] == "combined_with.new_safety_concern"
+    assert first["item_field"] == "new_safety_concern" and first["settles"] == ["us"]
+    assert first["outcomes"] == {"true": {"us": "us.351"}, "false": {"us": "us.361"}}
+    result = invoke("interview", str(path), "--as-of", DAY, input="false\n")
+    assert result.exit_code == 0 and "US  us.361" in result.output
+    text = path.read_text()
+    assert "combined_with: [{kind: preserving_agent, new_safety_concern: false}]" in text
+    assert "# DMSO" in text

@@ -509,6 +509,28 @@ CASES: dict[str, tuple[str, Content, str, str]] = {
         "1:36",
         "use.homo logous: unknown key 'homo\\nlogous'",
     ),
+    "thousands_of_unknown_keys": (
+        ".yaml",
+        H + b"use:\n" + b"".join(b"  k%d: 1\n" % i for i in range(2_400)),
+        "4:3",
+        "unknown key 'k0'",
+    ),
+    "worst_case_blank_lines_then_values": (  # the costliest bytes, then the costliest values
+        ".yaml",
+        H + b"\n" * 85_000 + b"processing:\n" + b"- - - - - - - - - - - - - - - - - - - -\n" * 300,
+        ":85253:29",
+        "more than 5,000 values",
+    ),
+    "worst_case_text_then_values": (
+        ".yaml",
+        H
+        + b"use:\n  indication: a\n"
+        + b"   a\n" * 3_300
+        + b"processing:\n"
+        + b"- - - - - - - - - - - - - - - - - - - -\n" * 300,
+        ":3555:21",
+        "more than 5,000 values",
+    ),
     "many_unknown_keys": (".yaml", H + b"colour: red\nsize: 3\n", "3:1", "and 1 more problem"),
     "many_aliases": (
         ".yaml",
@@ -530,16 +552,16 @@ CASES: dict[str, tuple[str, Content, str, str]] = {
     "json_trailing_garbage": (
         ".json",
         b'{"format": 1, "name": "x"} {"format": 1}',
-        "1:",
-        "malformed YAML",
+        "1:28",
+        "more follows its end",
     ),
     "json_unterminated": (".json", b'{"format": 1, "name": "x"', "1:", "malformed YAML"),
     "json_nan": (".json", b'{"format": NaN, "name": "x"}', "1:12", "format 'NaN'"),
     "json_single_quotes_wrong_type": (
         ".json",
         b"{'format': 1, 'name': 'x', 'use': {'homologous': 'true'}}",
-        "1:",
-        "expected true, false or unknown",
+        "1:50",
+        "got 'true'; expected true, false or unknown (write true or false without quotes)",
     ),
     "json_with_bom": (
         ".json",
@@ -551,7 +573,7 @@ CASES: dict[str, tuple[str, Content, str, str]] = {
         ".json",
         b'{"format": 1, "name": "a"}\n{"format": 1, "name": "b"}\n',
         "2:1",
-        "malformed YAML",
+        "more follows its end",
     ),
     # --- nothing there
     "empty": (".yaml", b"", ":1", "empty"),

@@ -175,8 +175,10 @@ def test_rule_base_error_through_the_cli(tmp_path: Path) -> None:
     root = planted(tmp_path, *DEFECTS["unknown fact"][:3])
     result = CliRunner().invoke(cli, ["rules", "lint", "--rules", str(root)])
     assert result.exit_code == 2
-    (line,) = result.output.strip().splitlines()
-    assert line.startswith("error: ") and ".yaml:" in line
+    summary, line = result.output.strip().splitlines()  # the finding lines follow the summary
+    assert summary.startswith("failed: ") and ".yaml:" in line and " error lint.load" in line
+    other = CliRunner().invoke(cli, ["rules", "list", "--rules", str(root)])
+    assert other.exit_code == 2 and other.output.startswith("error: ")
 
 
 def test_loading_is_cached_by_content(tmp_path: Path) -> None:

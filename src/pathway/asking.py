@@ -35,6 +35,9 @@ class RankedQuestion(_Out):
     rules: list[str]
     citations: list[CitationOut] = Field(default_factory=list)
     note: str | None = None
+    item_field: str | None = Field(
+        default=None, description="the answer goes on each item of the list it concerns"
+    )
     determination: bool = Field(
         default=False, description="answered by recording an expert determination"
     )
@@ -59,9 +62,45 @@ class QuestionsReport(_Out):
     questions: list[RankedQuestion]
 
 
-def answered(whatif: WhatIf, loaded: LoadedProduct, fact: str, value: Any) -> LoadedProduct:
-    """The product with ``fact`` answered: set as a field, or recorded as a determination."""
+def items_answered(
+    whatif: WhatIf, loaded: LoadedProduct, fact: str, item_field: str, value: Any
+) -> list[Any]:
+    """The list ``fact`` projects from, with ``item_field`` set on every item it concerns (an
+    item written as a bare term becomes a mapping)."""
+    base, _, attribute = fact.rpartition(".")
+    vocab = whatif.rb.vocabulary_for(base)
+    data = loaded.document.data if loaded.document else {}
+    raw: Any = data
+    for part in base.split("."):
+        raw = raw.get(part) if isinstance(raw, dict) else None
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        kind = item.get("kind") if isinstance(item, dict) else item
+        term = vocab.resolve(str(kind)) if vocab is not None else None
+        spec = vocab.terms[term].attributes.get(attribute) if vocab and term else None
+        if isinstance(spec, dict) and spec.get("item_field") == item_field:
+            item = (
+                {**item, item_field: value}
+                if isinstance(item, dict)
+                else {
+                    "kind": kind,
+                    item_field: value,
+                }
+            )
+        out.append(item)
+    return out
+
+
+def answered(
+    whatif: WhatIf, loaded: LoadedProduct, fact: str, value: Any, item_field: str | None = None
+) -> LoadedProduct:
+    """The product with ``fact`` answered: set as a field, on the items of a list, or recorded
+    as a determination."""
     definition = whatif.rb.facts[fact]
+    if item_field is not None:
+        base = fact.rpartition(".")[0]
+        items = items_answered(whatif, loaded, fact, item_field, value)
+        return whatif.changed(loaded, [Change(base, "set", value=items)])
     if definition.origin == "derived":
         entry = {"fact": fact, "value": value, "reason": "what-if: assumed answer"}
         current = list(loaded.document.data.get("determinations") or []) if loaded.document else []
@@ -86,6 +125,7 @@ def rank(
                     "rules": [],
                     "citations": [],
                     "note": q.note,
+                    "item_field": q.item_field,
                 }
             entry["jurisdictions"].append(code)
             entry["rules"] += [r for r in q.rules if r not in entry["rules"]]
@@ -100,7 +140,7 @@ def rank(
         outcomes: dict[str, dict[str, str | None]] = {}
         for value in answers:
             try:
-                changed = answered(whatif, loaded, fact, value)
+                changed = answered(whatif, loaded, fact, value, entry["item_field"])
                 outcomes[_word(value)] = {
                     code: whatif.pathway(changed, code, day) for code in entry["jurisdictions"]
                 }
@@ -125,6 +165,7 @@ def rank(
                 rules=entry["rules"],
                 citations=entry["citations"],
                 note=entry["note"],
+                item_field=entry["item_field"],
                 determination=determination,
                 settles=settles,
                 may_settle=may,

@@ -122,6 +122,11 @@ class Question(_Out):
     note: str | None = Field(
         default=None, description="what the regulator does while this is unknown"
     )
+    item_field: str | None = Field(
+        default=None,
+        description="the answer is a field of each open item of a list (e.g. combined_with "
+        "items' new_safety_concern), not a value of the fact itself",
+    )
 
 
 class Note(_Out):

@@ -58,7 +58,26 @@ class InputError(PathwayError):
 
 
 class RuleBaseError(InputError):
-    """The rule base is invalid (shipped or given with --rules). Exit code 2."""
+    """The rule base is invalid (shipped or given with --rules). Exit code 2.
+
+    ``check`` names the lint check the defect belongs to (``lint.duplicate-id``...), when the
+    loader is the place that check is made; ``rules`` the rule ids involved.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        check: str | None = None,
+        rules: tuple[str, ...] = (),
+        file: str = "<input>",
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, file=file, line=line, column=column, field=field)
+        self.check = check
+        self.rules = tuple(rules)
 
 
 class ContradictionError(InputError):

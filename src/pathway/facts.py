@@ -200,3 +200,18 @@ def build_facts(product: Product, rulebase: RuleBase) -> FactView:
     return FactView(
         values=values, contributions=projector.contributions, assumptions=tuple(assumptions)
     )
+
+
+def attribute_value(
+    rulebase: RuleBase,
+    values: Mapping[str, Any],
+    vocab: Vocabulary,
+    term: Term,
+    attr: AttributeDef,
+    item: Any = None,
+) -> Any:
+    """What ``term`` gives for ``attr`` when the product's other facts are ``values`` (``item``:
+    the ``combined_with`` item, for ``item_field``), computed as for a product: for the rule
+    base's analyses (``pathway rules lint``), which try terms without building products."""
+    projector = _Projector(rulebase, None, dict(values))  # type: ignore[arg-type]
+    return projector.term_value(vocab, term, attr, item)

@@ -57,8 +57,10 @@ def load_product(
         doc = Document(file=name or "<product>", data=source, sha256=_digest(source))
     elif isinstance(source, bytes):
         doc = parse_bytes(source, name or "<stdin>", limits)
-    else:
+    elif isinstance(source, str | Path):
         doc = read_document(source, limits, display=name)
+    else:  # parsed data that is not a mapping (a list, a number, None...)
+        raise InputError("a product is a mapping (format: 1, name: ...)", file=name or "<product>")
     if not isinstance(doc.data, dict):
         raise InputError(
             "a product file is a mapping (format: 1, name: ...)", file=doc.file, line=1
@@ -133,6 +135,8 @@ def _normalise_terms(doc: Document, rb: RuleBase, product: Product) -> Product:
         }
     )
     update: dict[str, Any] = {"material": material}
+    state = one("context.member_state", product.context.member_state, ("context", "member_state"))
+    update["context"] = product.context.model_copy(update={"member_state": state})
     if isinstance(product.processing, list):
         update["processing"] = [
             one("processing", w, ("processing", i)) for i, w in enumerate(product.processing)

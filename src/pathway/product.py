@@ -108,10 +108,10 @@ class CombinedItem(_Model):
         description="extension: a medical device that is an integral part of the product",
     )
     new_safety_concern: Tri = Field(
-        default=False,
+        default="unknown",
         description="extension: the added water, crystalloid or sterilizing/preserving/storage "
         "agent raises new clinical safety concerns (21 CFR 1271.10(a)(3) proviso); "
-        "omitted means none is known",
+        "omitted means unknown, so criterion 3 stays open until it is given",
     )
 
 
@@ -157,8 +157,9 @@ class Use(_Model):
     )
     intimate_partner: Tri = Field(
         default="unknown",
-        description="extension: reproductive cells or tissue recovered and immediately "
-        "transferred into a sexually intimate partner of the donor (21 CFR 1271.15(e))",
+        description="extension: the reproductive cells or tissue are donated by a sexually "
+        "intimate partner of the recipient (21 CFR 1271.15(e), 1271.90(a)(2)); whether they are "
+        "only recovered and immediately transferred is read from processing and combined_with",
     )
     jp_homologous: Tri = Field(
         default="unknown",

@@ -41,6 +41,7 @@ def cite(c: Citation) -> CitationOut:
 class _Need:
     rules: list[Rule] = field(default_factory=list)
     determination: bool = False
+    item_field: str | None = None  # the answer goes on each open item of the list
 
 
 def open_leaves(cond: Condition, lookup: Lookup) -> list[Leaf]:
@@ -117,7 +118,12 @@ class QuestionFinder:
                     open_inputs = [d for d in definition.depends_on if _unknown(self.lookup(d))]
                     for dep in open_inputs:
                         self.need(dep, rule)
-                    if not open_inputs:
+                    item_field = self.item_field(leaf.fact)
+                    if not open_inputs and item_field is not None:
+                        # the value comes from a field of the list's items the product left open
+                        self.need(leaf.fact, rule)
+                        self.needs[leaf.fact].item_field = item_field
+                    elif not open_inputs:
                         # the vocabulary cannot classify what the product says: an expert must
                         self.need(
                             fact if self.rb.facts[fact].origin == "derived" else leaf.fact,
@@ -126,6 +132,18 @@ class QuestionFinder:
                         )
                 else:
                     self.need(leaf.fact, rule)
+
+    def item_field(self, projection: str) -> str | None:
+        """The item field (e.g. ``new_safety_concern``) a list projection takes its value from."""
+        base, _, attribute = projection.rpartition(".")
+        vocab = self.rb.vocabulary_for(base)
+        if vocab is None:
+            return None
+        for term in vocab.terms.values():
+            raw = term.attributes.get(attribute)
+            if isinstance(raw, dict) and "item_field" in raw:
+                return str(raw["item_field"])
+        return None
 
     def questions(self, target: str) -> list[Question]:
         definition = self.rb.facts[target]
@@ -155,12 +173,20 @@ class QuestionFinder:
                     co = cite(c)
                     if co not in citations:
                         citations.append(co)
-            if need.determination:
+            if need.item_field is not None:
+                base = fact.rpartition(".")[0]
+                text = (
+                    f"For the items of {base} it concerns: {(fdef.title or fact).rstrip('.')}? "
+                    f"Answer per item, written as {{kind: ..., {need.item_field}: true|false}}."
+                )
+            elif need.determination:
                 text = fdef.question or f"What is {fact}?"
                 text += " (the vocabulary cannot decide it from the product's facts: record an expert determination)"
             else:
                 text = fdef.question or f"What is {fact}?"
             answers = list(fdef.values) if fdef.values is not None and fdef.type != "list" else []
+            if need.item_field is not None:
+                answers = [True, False]
             out.append(
                 Question(
                     fact=fact,
@@ -171,6 +197,7 @@ class QuestionFinder:
                     rules=[r.id for r in need.rules],
                     citations=citations,
                     note=note,
+                    item_field=need.item_field,
                 )
             )
         return out

@@ -175,7 +175,9 @@ def to_input_error(
         message = f"got {_show(given)}; expected {listing}"
         if isinstance(given, str):
             hint = suggest(given, expected)
-            if hint:
+            if given.lower() in ("true", "false") and "true" in expected:
+                message += " (write true or false without quotes)"
+            elif hint:
                 message += f" (did you mean {hint!r}?)"
             elif given.lower() in ("yes", "no", "on", "off", "y", "n") and "true" in expected:
                 message += " (YAML 1.2: write true or false)"

@@ -434,6 +434,8 @@ def parse_text(text: str, file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS
         problem = exc.problem or exc.context or "invalid YAML"
         if "another document" in problem:
             problem = "a product file is one YAML document, but found another one (---)"
+        elif "expected '<document start>'" in problem:
+            problem = "a product file is one YAML or JSON document, but more follows its end"
         raise InputError(
             f"malformed YAML: {brief(problem, 200)}",
             file=file,
@@ -479,6 +481,10 @@ def read_document(
         raise InputError("permission denied", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", file=name) from None
+    except ValueError:  # a NUL character in the name
+        raise InputError(
+            "cannot read file: its name holds a NUL character", file=repr(name)
+        ) from None
     if len(raw) > limits.max_bytes:
         raise _too_large(None, name, limits)
     return parse_bytes(raw, name, limits)

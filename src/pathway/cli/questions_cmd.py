@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from .. import yamledit
-from ..asking import QuestionsReport, RankedQuestion, rank
+from ..asking import QuestionsReport, RankedQuestion, items_answered, rank
 from ..assess import Assessor
 from ..errors import InputError
 from ..loading import LoadedProduct, load_product
@@ -85,7 +85,7 @@ def questions(
 def _parse_answer(whatif: WhatIf, q: RankedQuestion, text: str) -> Any:
     """The typed value of an answer typed at the prompt (YAML: true, [a, b], 2024-07-31)."""
     definition = whatif.rb.facts[q.fact]
-    if definition.is_list:
+    if definition.is_list and q.item_field is None:
         items = [t.strip() for t in text.strip().strip("[]").split(",") if t.strip()]
         vocab = whatif.rb.vocabulary_for(q.fact)
         out = []
@@ -150,7 +150,12 @@ def interview(
             skipped.add(q.fact)
             continue
         data = yamledit.load(path)
-        if q.determination:
+        if q.item_field is not None:
+            base = q.fact.rpartition(".")[0]
+            yamledit.set_field(
+                data, base, items_answered(whatif, loaded, q.fact, q.item_field, value)
+            )
+        elif q.determination:
             reason = click.prompt("reason for this determination (who decided, and where)")
             yamledit.add_determination(data, {"fact": q.fact, "value": value, "reason": reason})
         else:

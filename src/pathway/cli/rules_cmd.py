@@ -1,17 +1,21 @@
-"""``pathway rules``: list, show and lint the rule base."""
+"""``pathway rules``: list, show, lint and document the rule base."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, RuleBaseError
 from ..rulebase.conditions import All, Condition, Leaf, Not, facts_of
+from ..rulebase.lint import CHECKS, Report, lint, load_error
+from ..rulebase.loader import default_rules_dir
 from ..rulebase.model import Citation, Rule, RuleBase
 from ..validation import suggest
+from ..words import word
 from . import common
 
 
@@ -58,9 +62,7 @@ def rules_list(
                 "fact": f.name,
                 "origin": f.origin,
                 "type": f.type,
-                "values": [common.word(v) for v in f.values]
-                if f.values and len(f.values) <= 20
-                else None,
+                "values": [word(v) for v in f.values] if f.values and len(f.values) <= 20 else None,
                 "title": f.title or f.question,
             }
             for f in rb.facts.values()
@@ -105,7 +107,7 @@ def rules_show(ident: str, fmt: str, rules: str | None) -> int:
             "type": f.type,
             "title": f.title,
             "question": f.question,
-            "values": [common.word(v) for v in f.values or ()],
+            "values": [word(v) for v in f.values or ()],
             "defined_at": str(f.source) if f.source else None,
             "derived_by": [r.id for r in rb.rules if r.fact == ident],
             "read_by": [r.id for r in rb.rules if ident in _facts(r)],
@@ -128,19 +130,127 @@ def rules_show(ident: str, fmt: str, rules: str | None) -> int:
 
 
 @rules.command("lint")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @common.rules_option
-def rules_lint(rules: str | None) -> int:
-    """Validate the whole rule base (ids, facts, operators, citations, dates)."""
+def rules_lint(fmt: str, rules: str | None) -> None:
+    """Check the whole rule base: what the loader refuses, and the analyses of lint.CHECKS
+    (facts nothing sets, rules that can never fire, rules that conclude different values for
+    the same product...). One line per finding; exit 1 on an error, 2 when it does not load."""
+    rb: RuleBase | None
+    try:
+        rb = common.rulebase(rules)
+    except RuleBaseError as err:
+        rb, report = None, Report((load_error(err),), loaded=False)
+    else:
+        report = Report(lint(rb))
+    root = Path(rb.root) if rb else Path(rules) if rules else _default_root()
+    if fmt == "json":
+        data = {
+            "rulebase": {"name": rb.name, "version": rb.version, "sha256": rb.sha256}
+            if rb
+            else None,
+            "loaded": report.loaded,
+            "summary": {"errors": report.errors, "warnings": report.warnings},
+            "findings": [
+                {**data, "file": _shown_file(root, data["file"])}
+                for data in (f.data() for f in report.findings)
+            ],
+            "checks": {
+                c.id: {"severity": c.severity, "made_by": c.made_by, "title": c.title}
+                for c in CHECKS.values()
+            },
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_lint_summary(rb, report, root))
+        for f in report.findings:
+            where = f.location
+            place = _shown_file(root, where.file if where else None) or str(root)
+            if where and where.line:
+                place += f":{where.line}"
+            ids = f" [{', '.join(f.rules)}]" if f.rules else ""
+            click.echo(f"{place}: {f.severity} {f.check}{ids}: {f.message}")
+    click.get_current_context().exit(report.exit_code)
+
+
+@rules.command("docs")
+@click.option(
+    "-o", "--output", required=True, metavar="DIR", help="Write the pages into DIR (created)."
+)
+@click.option(
+    "--vectors",
+    metavar="DIR",
+    help="Test vectors to show on each rule's page (default: the repository's tests/vectors, "
+    "when there is one).",
+)
+@click.option(
+    "--as-of",
+    callback=common.parse_date,
+    metavar="YYYY-MM-DD",
+    help="The day for vectors that give none (default today).",
+)
+@common.rules_option
+def rules_docs(output: str, vectors: str | None, as_of: _dt.date | None, rules: str | None) -> int:
+    """Write the rule base as Markdown: an index, a page per jurisdiction, and a page per rule
+    and decision list (condition in words, citations, dates, related rules, test vectors)."""
+    from ..rulebase.coverage import default_vectors_dir, exercised
+    from ..rulebase.docs import write_docs
+
     rb = common.rulebase(rules)
+    vectors_dir = Path(vectors) if vectors else default_vectors_dir()
+    if vectors_dir is not None and not vectors_dir.is_dir():
+        raise InputError("not a directory", file=str(vectors_dir), field="--vectors")
+    covered = exercised(rb, vectors_dir, as_of) if vectors_dir is not None else None
+    target = Path(output)
+    try:
+        written = write_docs(rb, target, covered)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=output) from None
+    click.echo(
+        f"wrote {len(written)} pages to {output}: index, {len(rb.jurisdictions)} jurisdictions, "
+        f"{len(rb.rules)} rules, {len(rb.decisions)} decision lists"
+        + (f"; vectors from {vectors_dir}" if vectors_dir is not None else "; no vectors")
+    )
+    return 0
+
+
+def _default_root() -> Path:
+    try:
+        return default_rules_dir()
+    except RuleBaseError:
+        return Path("rules")
+
+
+def _shown_file(root: Path, file: str | None) -> str | None:
+    """A rule file as a path from the working directory (clickable), when it is below it."""
+    if file is None:
+        return None
+    path = Path(file) if Path(file).is_absolute() else root / file
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _lint_summary(rb: RuleBase | None, report: Report, root: Path) -> str:
+    if rb is None:
+        return f"failed: the rule base in {_shown_file(root, str(root))} does not load"
     kinds: dict[str, int] = {}
     for r in rb.rules:
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-    click.echo(
-        f"ok: rule base {rb.version} ({rb.sha256[:12]}): {len(rb.rules)} rules ({summary}), "
-        f"{len(rb.facts)} facts, {len(rb.vocabularies)} vocabularies, {len(rb.citations)} citations"
+    counts = [
+        f"{n} {noun}{'s' if n != 1 else ''}"
+        for n, noun in ((report.errors, "error"), (report.warnings, "warning"))
+        if n
+    ]
+    return (
+        f"{'failed' if report.errors else 'ok'}: rule base {rb.version} ({rb.sha256[:12]}): "
+        f"{len(rb.rules)} rules ({summary}), {len(rb.facts)} facts, {len(rb.vocabularies)} "
+        f"vocabularies, {len(rb.citations)} citations; {', '.join(counts) or 'no findings'}"
     )
-    return 0
 
 
 def _facts(rule: Rule) -> set[str]:
@@ -207,7 +317,7 @@ def _show_rule(rb: RuleBase, r: Rule) -> str:
     lines.append("  when:")
     lines.append(format_condition(r.when, 2))
     if r.fact:
-        lines.append(f"  then: {r.fact} = {common.word(r.value)}")
+        lines.append(f"  then: {r.fact} = {word(r.value)}")
     if r.timing:
         lines.append(f"  timing: {r.timing}")
     if r.due:

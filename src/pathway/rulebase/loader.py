@@ -10,6 +10,12 @@ Checks made here (``pathway rules lint`` adds the analyses that need evaluation)
 * every rule has an effective-from date; rules that supersede each other leave no gap and do not
   overlap;
 * vocabulary terms set only declared attributes, with values in their domains.
+
+The loader is the one place for the checks ``pathway rules lint`` lists as made by the loader
+(``lint.CHECKS``): such a refusal carries its check id (``RuleBaseError.check``:
+``lint.duplicate-id``, ``lint.no-citation``, ``lint.no-url``, ``lint.supersedes-dates``,
+``lint.never-fires`` for a rule in force on no day, ``lint.unproduced-fact`` for an input fact
+without a question) and the rule ids involved.
 """
 
 from __future__ import annotations
@@ -74,11 +80,25 @@ def default_rules_dir() -> Path:
     raise RuleBaseError("the shipped rule base is missing (no rulebase.yaml found)", file=str(here))
 
 
-def _as_rulebase_error(err: InputError) -> RuleBaseError:
-    """The same located message, as an error of the rule base rather than of a product."""
+def _as_rulebase_error(
+    err: InputError, check: str | None = None, rules: tuple[str, ...] = ()
+) -> RuleBaseError:
+    """The same located message, as an error of the rule base rather than of a product.
+
+    ``check`` is the lint check the defect belongs to (see ``lint.CHECKS``); a shape error on a
+    citation's ``url`` belongs to ``lint.no-url``.
+    """
     loc = err.location
+    if check is None and err.field is not None and err.field.split(".")[-1] == "url":
+        check = "lint.no-url"
     return RuleBaseError(
-        err.message, file=loc.file, line=loc.line, column=loc.column, field=err.field
+        err.message,
+        check=check,
+        rules=rules,
+        file=loc.file,
+        line=loc.line,
+        column=loc.column,
+        field=err.field,
     )
 
 
@@ -147,9 +167,16 @@ class _Loader:
         return path.relative_to(self.root).as_posix()
 
     def error(
-        self, doc: Document, message: str, path: Path_ = (), *, key: bool = False
+        self,
+        doc: Document,
+        message: str,
+        path: Path_ = (),
+        *,
+        key: bool = False,
+        check: str | None = None,
+        rules: tuple[str, ...] = (),
     ) -> RuleBaseError:
-        return _as_rulebase_error(doc.error(message, path, key=key))
+        return _as_rulebase_error(doc.error(message, path, key=key), check, rules)
 
     def source(self, doc: Document, path: Path_) -> Source:
         line, _ = doc.location(path)
@@ -158,7 +185,11 @@ class _Loader:
     def claim_id(self, ident: str, doc: Document, path: Path_) -> None:
         if ident in self.ids:
             raise self.error(
-                doc, f"id {ident!r} is already used at {self.ids[ident]}", (*path, "id")
+                doc,
+                f"id {ident!r} is already used at {self.ids[ident]}",
+                (*path, "id"),
+                check="lint.duplicate-id",
+                rules=(ident,),
             )
         self.ids[ident] = self.source(doc, path)
 
@@ -316,7 +347,12 @@ class _Loader:
                 source=self.source(doc, ("facts", name)),
             )
             if not fact.question:
-                raise self.error(doc, "every input fact needs a question", ("facts", name))
+                raise self.error(
+                    doc,
+                    "every input fact needs a question",
+                    ("facts", name),
+                    check="lint.unproduced-fact",
+                )
 
     def when_unknown(
         self, doc: Document, fact: schema.FactSpec, path: Path_
@@ -731,7 +767,12 @@ class _Loader:
                 path,
             )
         if chosen.end is not None and chosen.end < chosen.start:
-            raise self.error(doc, "effective 'to' is before 'from'", (*path, "effective"))
+            raise self.error(
+                doc,
+                "effective 'to' is before 'from': in force on no day",
+                (*path, "effective"),
+                check="lint.never-fires",
+            )
         return Effective(chosen.start, chosen.end)
 
     def check_rule_id(self, doc: Document, code: str, ident: str, path: Path_) -> None:
@@ -789,7 +830,13 @@ class _Loader:
         )
         citations = self.resolve_citations(doc, rs.citations, (*path, "citations"))
         if not citations:
-            raise self.error(doc, "every rule cites at least one legal source", path)
+            raise self.error(
+                doc,
+                "every rule cites at least one legal source",
+                path,
+                check="lint.no-citation",
+                rules=(rs.id,),
+            )
         for name in TEMPLATE.findall(rs.title):
             if name not in self.facts or self.facts[name].origin == "derived":
                 raise self.error(
@@ -838,7 +885,11 @@ class _Loader:
             citations = self.resolve_citations(doc, case.citations, (*cpath, "citations")) or shared
             if not citations:
                 raise self.error(
-                    doc, "every case cites at least one legal source (or the decision does)", cpath
+                    doc,
+                    "every case cites at least one legal source (or the decision does)",
+                    cpath,
+                    check="lint.no-citation",
+                    rules=(case.id,),
                 )
             self.rules.append(
                 Rule(
@@ -1041,6 +1092,8 @@ class _Loader:
                     raise RuleBaseError(
                         f"{rule.id} supersedes {old.id}, which has no end date: give it 'to: "
                         f"{(rule.effective.start - _dt.timedelta(days=1)).isoformat()}'",
+                        check="lint.supersedes-dates",
+                        rules=(rule.id, old.id),
                         file=old.source.file,
                         line=old.source.line,
                     )
@@ -1050,6 +1103,8 @@ class _Loader:
                     raise RuleBaseError(
                         f"{rule.id} (from {rule.effective.start}) {gap} {old.id} (to {old.effective.end}): "
                         f"a superseding rule starts the day after the rule it replaces ends ({expected})",
+                        check="lint.supersedes-dates",
+                        rules=(rule.id, old.id),
                         file=rule.source.file,
                         line=rule.source.line,
                     )
@@ -1065,6 +1120,8 @@ class _Loader:
                 if rule.supersedes in successors:
                     raise RuleBaseError(
                         f"{rule.supersedes} is superseded twice ({successors[rule.supersedes]}, {rule.id})",
+                        check="lint.supersedes-dates",
+                        rules=(rule.supersedes, successors[rule.supersedes], rule.id),
                         file=rule.source.file,
                         line=rule.source.line,
                     )
