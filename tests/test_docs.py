@@ -30,7 +30,7 @@ def write_docs(tmp_path: Path, *args: str) -> tuple[Path, Any]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out, result = write_docs(tmp_path_factory.mktemp("docs"))
+    out, result = write_docs(tmp_path_factory.mktemp("docs"), "--vectors", str(VECTORS))
     assert result.exit_code == 0, result.output
     assert result.output.startswith("wrote ")
     return out

@@ -42,9 +42,15 @@ class Vector:
 
 
 def default_vectors_dir() -> Path | None:
-    """The repository's ``tests/vectors``, when pathway runs from a checkout."""
-    found = Path(__file__).resolve().parents[3] / "tests" / "vectors"
-    return found if found.is_dir() else None
+    """The repository's ``tests/vectors``: beside the sources when pathway runs from a checkout,
+    else in the working directory (an installed pathway run from the repository)."""
+    for found in (
+        Path(__file__).resolve().parents[3] / "tests" / "vectors",
+        Path.cwd() / "tests" / "vectors",
+    ):
+        if found.is_dir():
+            return found
+    return None
 
 
 def _merge(base: Any, over: Any) -> Any:
