@@ -311,9 +311,14 @@ class Checker:
             if expected is not None:
                 target = None if expected == UNDETERMINED else expected
                 flips = [f for f in self.whatif.flips(loaded, code, day) if f.after == target]
+                base: dict[str, dict[str, Any]] = {}
                 flips.sort(  # the key is computed once per flip
                     key=lambda f: _flip_rank(
-                        f, *self._side_effects(loaded, f, code, day), changed, deciding, locator
+                        f,
+                        *self._side_effects(loaded, f, code, day, base),
+                        changed,
+                        deciding,
+                        locator,
                     )
                 )
                 would_match = [f.change.describe() for f in flips]
@@ -380,19 +385,29 @@ class Checker:
         return next((u.location for u in deciding if u.location), None) or locator.key(())
 
     def _side_effects(
-        self, loaded: LoadedProduct, flip: Flip, code: str, day: _dt.date
+        self,
+        loaded: LoadedProduct,
+        flip: Flip,
+        code: str,
+        day: _dt.date,
+        base: dict[str, dict[str, Any]],
     ) -> tuple[bool, int]:
         """With ``flip`` made: does every other expectation of the product hold too, and how
         many derived facts of the other jurisdictions change? The change that undoes what broke
-        the check mends every jurisdiction at once and disturbs nothing else."""
-        others = [c for c in self.codes(loaded, None) if c != code]
+        the check mends every jurisdiction at once and disturbs nothing else. ``base`` keeps the
+        product's own derived facts per jurisdiction across flips."""
+        try:
+            changed = self.whatif.changed(loaded, [flip.change])
+        except InputError:  # the change contradicts the product elsewhere
+            return False, 0
         mends, effect = True, 0
-        for other in others:
+        for other in (c for c in self.codes(loaded, None) if c != code):
             try:
-                changed = self.whatif.changed(loaded, [flip.change])
-                before = self.assessor.evaluate(loaded, other, day).derived
+                if other not in base:
+                    base[other] = self.assessor.evaluate(loaded, other, day).derived
+                before = base[other]
                 after = self.assessor.evaluate(changed, other, day).derived
-            except (InputError, EngineError):  # the change contradicts the product elsewhere
+            except (InputError, EngineError):
                 return False, effect
             effect += sum(1 for k in before.keys() | after.keys() if before.get(k) != after.get(k))
             expected = self.expectation(loaded, other)[0]
