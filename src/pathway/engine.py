@@ -181,21 +181,16 @@ class Engine:
                     n += 1
 
         # A decision case holds when its condition holds and every earlier case is known not
-        # to: engine-internal facts "<decision>#not<k>" (case k does not hold) and
-        # "<decision>#none<k>" (none of the first k cases holds) chain the cases, so that a
+        # to: an engine-internal fact "<decision>#none<k>" (none of the cases up to k holds:
+        # case k is known not to, and none of the earlier ones) chains the cases, so that a
         # case's rule tests one fact for all the cases before it.
         for decision, cases in decision_order(active).items():
-            for k, case in enumerate(cases):
-                if k == len(cases) - 1:
-                    break
-                not_k = f"{decision}#not{k}"
-                emit(not_k, Not(case.when), (), (None, not_k))
+            for k, case in enumerate(cases[:-1]):
                 none_k = f"{decision}#none{k}"
-                chain: tuple[Alternative, ...] = ((not_k, ({"v": True},)),)
+                chain: tuple[Alternative, ...] = ()
                 if k:
-                    chain += ((f"{decision}#none{k - 1}", ({"v": True},)),)
-                compiled.definition[none_k] = {"all": _patterns(chain)}
-                compiled.actions[none_k] = (None, none_k)
+                    chain = ((f"{decision}#none{k - 1}", ({"v": True},)),)
+                emit(none_k, Not(case.when), chain, (None, none_k))
         position = {
             c.id: k for cases in decision_order(active).values() for k, c in enumerate(cases)
         }
