@@ -25,6 +25,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scanner import Scanner
 
+from . import jsonpos
 from .errors import InputError
 
 Path_ = tuple[str | int, ...]
@@ -409,6 +410,17 @@ class _Converter:
 def parse_text(text: str, file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse one YAML (or JSON) document held in ``text``."""
     doc = Document(file=file, data=None, sha256=hashlib.sha256(raw).hexdigest())
+    if text.lstrip()[:1] in ("{", "["):  # JSON: the fast reader, unless it is not plain JSON
+        try:
+            doc.data, doc.value_locations, doc.key_locations = jsonpos.read(
+                text,
+                max_depth=limits.max_depth,
+                max_values=limits.max_nodes,
+                max_string=limits.max_string,
+            )
+            return doc
+        except jsonpos.NotPlainJSON:
+            pass  # the YAML reader reads it, and says exactly what is wrong
     yaml = _yaml(limits)
     try:
         node = yaml.compose(text)
