@@ -94,20 +94,26 @@ class Engine:
         self.rulebase = rulebase
         self._lock = threading.RLock()
         self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+        self._by_period: dict[tuple[str, int], _Compiled] = {}
         self._sids = itertools.count()
         self._names = itertools.count()
 
     # ------------------------------------------------------------------ compile
 
     def _ruleset(self, jurisdiction: str, as_of: _dt.date) -> _Compiled:
+        period = (jurisdiction, self.rulebase.epoch(as_of))
+        compiled = self._by_period.get(period)
+        if compiled is not None:
+            return compiled
         active = self.rulebase.active_rules(jurisdiction, as_of)
-        key = (jurisdiction, tuple(r.id for r in active))
+        key = (jurisdiction, tuple(r.id for r in active))  # periods with the same rules share
         with self._lock:
             compiled = self._compiled.get(key)
             if compiled is None:
                 compiled = self._cached(jurisdiction, active)
                 self._register(compiled)
                 self._compiled[key] = compiled
+            self._by_period[period] = compiled
         return compiled
 
     def _cached(self, jurisdiction: str, active: tuple[Rule, ...]) -> _Compiled:
