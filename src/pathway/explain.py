@@ -182,7 +182,9 @@ class Explainer:
         for case in earlier:
             phrases.append(f"not: {case.title.rstrip('.')} ({case.id})")
         uses: list[_Use] = []
-        for leaf in self.true_leaves(self.rb.normal(rule, earlier)):
+        own = self.true_leaves(self.rb.normal(rule))  # the rule's own tests first
+        rest = self.true_leaves(self.rb.normal(rule, earlier)) if earlier else []
+        for leaf in [*own, *(leaf for leaf in rest if leaf not in own)]:
             for use in self._leaf_uses(leaf):
                 if use not in uses:
                     uses.append(use)
