@@ -25,7 +25,7 @@ SVF = EXAMPLES / "svf-knee.yaml"
 
 def test_many_evaluations_do_not_leak_sessions(rulebase: pathway.RuleBase) -> None:
     """durable_rules allows 1024 live sessions per ruleset: every evaluation must delete its own."""
-    engine = Engine(rulebase)
+    engine = Engine(rulebase, memo=0)
     facts = build_facts(load_product(SVF, rulebase).product, rulebase)
     first = engine.evaluate("us", facts, AS_OF)
     for _ in range(3000):
@@ -218,3 +218,17 @@ def test_a_ruleset_too_wide_for_durable_is_refused() -> None:
     }
     with pytest.raises(EngineError, match="too wide for durable_rules"):
         check_limits(definition, lambda name: None)
+
+
+def test_the_same_facts_are_evaluated_once(rulebase: pathway.RuleBase) -> None:
+    engine = Engine(rulebase)
+    facts = build_facts(load_product(SVF, rulebase).product, rulebase)
+    first = engine.evaluate("us", facts, AS_OF)
+    sessions = next(engine._sids)
+    again = engine.evaluate("us", facts, AS_OF)
+    assert again.comparable() == first.comparable()
+    assert next(engine._sids) == sessions + 1  # no session was opened for the repeat
+    other = build_facts(load_product(EXAMPLES / "prp-knee.yaml", rulebase).product, rulebase)
+    assert engine.evaluate("us", other, AS_OF).derived != first.derived
+    fresh = Engine(rulebase, memo=0).evaluate("us", facts, AS_OF)
+    assert fresh.comparable() == first.comparable()

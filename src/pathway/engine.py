@@ -31,6 +31,7 @@ again, never reused. One lock per engine.
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import functools
 import itertools
@@ -57,6 +58,7 @@ ALPHA_STACK_LIMIT = 48
 PATTERNS_LIMIT = 14
 TESTS_LIMIT = 28
 RULES_LIMIT = 4000
+MEMO_SIZE = 20_000  # remembered evaluations per engine (a few kB each)
 NEQ_CHAIN_LIMIT = 12  # a longer "one of" is compiled as one durable rule per value
 EXPANSION_LIMIT = 512  # durable rules one conjunction may expand to
 
@@ -90,8 +92,13 @@ class Engine:
 
     name = "durable_rules"
 
-    def __init__(self, rulebase: RuleBase) -> None:
+    def __init__(self, rulebase: RuleBase, memo: int = MEMO_SIZE) -> None:
+        """``memo``: how many evaluations to remember; the same facts (every fact the ruleset
+        tests, determinations included) give the same evaluation, so a portfolio of similar
+        products runs the C engine once per distinct set. 0 runs it every time."""
         self.rulebase = rulebase
+        self._memo: collections.OrderedDict[Any, Evaluation] = collections.OrderedDict()
+        self._memo_size = memo
         self._lock = threading.RLock()
         self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
         self._by_period: dict[tuple[str, int], _Compiled] = {}
@@ -278,10 +285,33 @@ class Engine:
         applied = recorder.determine(determinations)
         if compiled.handle is None:  # no rule in force on that day: nothing can fire
             return recorder.result()
+        items = [(START, 1), *self.engine_facts(compiled, facts)]
+        items += [(fact, value) for fact, value in applied]
+        key = (id(compiled), tuple(items), tuple(applied))
+        if self._memo_size:
+            with self._lock:
+                known = self._memo.get(key)
+                if known is not None:
+                    self._memo.move_to_end(key)
+                    return known
+        result = self._run(compiled, jurisdiction, items, recorder)
+        if self._memo_size:
+            with self._lock:
+                self._memo[key] = result
+                if len(self._memo) > self._memo_size:
+                    self._memo.popitem(last=False)
+        return result
+
+    def _run(
+        self,
+        compiled: _Compiled,
+        jurisdiction: str,
+        items: list[tuple[str, Any]],
+        recorder: Recorder,
+    ) -> Evaluation:
+        """One session of durable_rules over ``items``."""
         with self._lock:
             sid = f"e{next(self._sids)}"
-            items = [(START, 1), *self.engine_facts(compiled, facts)]
-            items += [(fact, value) for fact, value in applied]
             batch = json.dumps(
                 [{"sid": sid, "t": 1, "f": name, "v": value} for name, value in items],
                 ensure_ascii=False,
