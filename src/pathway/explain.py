@@ -80,7 +80,7 @@ class _Use:
     item: bool = False  # located at a list item of ``input``/``fact`` rather than the field
 
 
-MEMO_LIMIT = 200_000
+MEMO_LIMIT = 20_000  # remembered explanations; the memo is emptied when full
 
 
 class Explainer:
