@@ -70,7 +70,11 @@ def generate(folder: Path, count: int, seed: int = 1) -> list[Path]:
         if data.get("material", {}).get("origin") != "autologous":
             data.setdefault("use", {})["same_surgical_procedure"] = False
         if data.get("use", {}).get("homologous") is not None:
+            # a redrawn homologous use would contradict a kept function or essential-function fact
             data.get("use", {}).pop("functions", None)
+            data.get("use", {}).pop("same_essential_function", None)
+        if data.get("context", {}).get("stage") != "individual_patient":
+            data.get("context", {}).pop("hospital_exemption", None)
         path = folder / f"product-{i:05d}.json"
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
         written.append(path)

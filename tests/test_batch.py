@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pathway
 from pathway.batch import FAULT
 
 ORGAN = "format: 1\nname: {name}\njurisdictions: [us]\nmaterial: {{form: vascularized_organ}}\n"
@@ -111,3 +113,19 @@ def test_jsonl_input_names_the_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: {stream}:3:")
     assert len(proc.stdout.splitlines()) == 2
+
+
+def test_the_benchmark_portfolio_holds_only_valid_products(tmp_path: Path) -> None:
+    """The benchmarks measure assessments, not error messages: every generated file is valid."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    try:
+        from portfolio import generate
+    finally:
+        sys.path.pop(0)
+    paths = generate(tmp_path, 400, seed=7)
+    pathways = set()
+    for path in paths:
+        assessment = pathway.assess(pathway.load_product(path), as_of=dt.date(2026, 11, 25))
+        pathways.update(r.pathway or r.status for r in assessment.jurisdictions.values())
+    assert len(pathways) >= 8  # and it covers many pathways, undetermined among them
+    assert "undetermined" in pathways

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -82,7 +83,11 @@ def time_limit(seconds: float = TIME_LIMIT) -> Iterator[None]:
     def expired(signum: int, frame: Any) -> None:
         raise Hang(f"no answer within {seconds} s")
 
+    # the collector is off meanwhile: over a long run Hypothesis's own memory grows to about a
+    # gigabyte, and a full collection of it (seconds, once in a while) is not pathway's time
     previous = signal.signal(signal.SIGALRM, expired)
+    collecting = gc.isenabled()
+    gc.disable()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     start = time.perf_counter()
     try:
@@ -90,6 +95,8 @@ def time_limit(seconds: float = TIME_LIMIT) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if collecting:
+            gc.enable()
     elapsed = time.perf_counter() - start
     assert elapsed < seconds, f"{elapsed:.1f} s"
 

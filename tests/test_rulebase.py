@@ -190,3 +190,10 @@ def test_loading_is_cached_by_content(tmp_path: Path) -> None:
         (root / "us" / "notes.yaml").read_text() + "\n# changed\n"
     )
     assert pathway.load_rulebase(root).sha256 != first.sha256
+
+
+def test_the_shipped_rule_base_is_read_once_per_process() -> None:
+    """A library caller's assessments do not stat every rule file each time."""
+    shipped = pathway.load_rulebase()
+    assert pathway.load_rulebase() is shipped
+    assert pathway.load_rulebase(SHIPPED).sha256 == shipped.sha256

@@ -126,9 +126,25 @@ def _fingerprint(root: Path) -> tuple[list[Path], str]:
     return files, digest.hexdigest()
 
 
+_shipped: list[RuleBase] = []  # the shipped rule base, once read (it is part of the install)
+
+
 def load_rulebase(root: str | Path | None = None) -> RuleBase:
-    """Load (once per content) and validate the rule base at ``root`` (default: shipped)."""
-    path = Path(root) if root is not None else default_rules_dir()
+    """Load (once per content) and validate the rule base at ``root`` (default: shipped).
+
+    A directory given as ``root`` is checked for changed files on every call (a stat of each
+    file), so an edited rule base is picked up; the shipped one is read once per process.
+    """
+    if root is None:
+        with _cache_lock:
+            if _shipped:
+                return _shipped[0]
+        loaded = load_rulebase(default_rules_dir())
+        with _cache_lock:
+            if not _shipped:
+                _shipped.append(loaded)
+            return _shipped[0]
+    path = Path(root)
     if not path.is_dir():
         raise RuleBaseError("rule base directory not found", file=str(path))
     files, sha = _fingerprint(path)
