@@ -30,7 +30,7 @@ from .product import Product
 from .rulebase.loader import default_rules_dir, load_rulebase
 from .rulebase.model import RuleBase
 
-__version__ = "0.4.0"
+__version__ = "0.4.1"
 
 __all__ = [
     "Assessment",
