@@ -85,7 +85,8 @@ class _Projector:
         out = []
         for item in raw:
             if isinstance(item, CombinedItem):
-                out.append((item.kind, item))
+                if item.kind != "unknown":  # an item of unknown kind leaves the list open
+                    out.append((item.kind, item))
             elif item != "unknown":
                 out.append((item, None))
         return out
