@@ -49,7 +49,7 @@ from .conftest import AS_OF
 from .strategies import RULEBASE, products
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
-EXAMPLES = 100_000 if FUZZ else 300
+EXAMPLES = int(os.environ.get("PATHWAY_FUZZ_EXAMPLES", 100_000 if FUZZ else 300))  # per property
 CLI_EXAMPLES = 300 if FUZZ else 4
 TIME_LIMIT = 5.0  # seconds per example; a real one takes milliseconds
 
