@@ -98,13 +98,9 @@ class _Reader:
             self.key_locations[child] = self.position(key_at)
             self.value_locations[child] = self.position(i)
             out[key], i = self.value(i, child)
-            i = self.space(i)
-            if self.text.startswith(",", i):
-                i = self.space(i + 1)
-                continue
-            if self.text.startswith("}", i):
-                return out, i + 1
-            raise NotPlainJSON
+            done, i = self.after_item(i, "}")
+            if done:
+                return out, i
 
     def sequence(self, i: int, path: Path_) -> tuple[list[Any], int]:
         out: list[Any] = []
@@ -116,13 +112,19 @@ class _Reader:
             self.value_locations[child] = self.position(i)
             item, i = self.value(i, child)
             out.append(item)
-            i = self.space(i)
-            if self.text.startswith(",", i):
-                i = self.space(i + 1)
-                continue
-            if self.text.startswith("]", i):
-                return out, i + 1
-            raise NotPlainJSON
+            done, i = self.after_item(i, "]")
+            if done:
+                return out, i
+
+    def after_item(self, i: int, close: str) -> tuple[bool, int]:
+        """After an item of a mapping or list: (True, past ``close``) at its end, else (False,
+        the start of the next item)."""
+        i = self.space(i)
+        if self.text.startswith(",", i):
+            return False, self.space(i + 1)
+        if self.text.startswith(close, i):
+            return True, i + 1
+        raise NotPlainJSON
 
 
 def read(
