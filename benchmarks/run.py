@@ -101,7 +101,7 @@ def overhead(products: list[pathway.LoadedProduct]) -> None:
     """durable_rules against the oracle on the same products. The engine runs the C engine on
     every evaluation (``memo=0``), as the target means; the figure with its evaluation memo
     (the default, which skips the C engine for fact sets it has seen) follows."""
-    from pathway.engine import Engine
+    from pathway.evaluate.durable.session import Engine
 
     rb = pathway.load_rulebase()
     assessors = {
@@ -140,7 +140,7 @@ def overhead(products: list[pathway.LoadedProduct]) -> None:
 def memory(products: list[pathway.LoadedProduct], count: int) -> None:
     """RSS over ``count`` assessments with a fresh durable_rules session for every evaluation
     (``memo=0``: a remembered evaluation would hide a leak in the C engine)."""
-    from pathway.engine import Engine
+    from pathway.evaluate.durable.session import Engine
 
     rb = pathway.load_rulebase()
     assessor = pathway.Assessor(rb, Engine(rb, memo=0))

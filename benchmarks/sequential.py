@@ -33,7 +33,7 @@ def rss_mib() -> float:
 
 
 def main(count: int) -> None:
-    from pathway.engine import Engine
+    from pathway.evaluate.durable.session import Engine
 
     rulebase = pathway.load_rulebase()
     assessor = pathway.Assessor(rulebase, Engine(rulebase, memo=0))

@@ -11,7 +11,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import pathway
-from pathway.assess import Assessor
+from pathway.assessment.assessor import Assessor
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -23,9 +23,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from pathway.authoring.satisfiability import Satisfier
 from pathway.rulebase.conditions import Leaf, facts_of, leaves
 from pathway.rulebase.model import Rule, RuleBase
-from pathway.rulebase.satisfiability import Satisfier
 
 TRI = (True, False, "unknown")
 

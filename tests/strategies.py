@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 import pathway
-from pathway.product import (
+from pathway.contract.product import (
     Action,
     Efficacy,
     Form,

@@ -32,11 +32,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pathway
-from pathway.assess import Assessor
+from pathway.assessment.assessor import Assessor
 from pathway.errors import InputError
-from pathway.evaluation import Evaluation
+from pathway.evaluate.result import Evaluation
 from pathway.facts import FactView, build_facts
-from pathway.loading import LoadedProduct, load_product
+from pathway.product.load import LoadedProduct, load_product
 from pathway.rulebase.conditions import (
     UNKNOWN,
     All,
@@ -48,7 +48,6 @@ from pathway.rulebase.conditions import (
     evaluate,
     facts_of,
 )
-from pathway.rulebase.lint import periods
 from pathway.rulebase.model import decision_order
 
 from .conftest import AS_OF, EXAMPLES, VECTORS, merge, read_yaml
@@ -87,7 +86,7 @@ def test_the_pathways_without_premarket_review() -> None:
 
 
 def days(code: str) -> list[dt.date]:
-    return sorted({p.start for p in periods(RB, code)} | {AS_OF})
+    return sorted({p.start for p in RB.periods(code)} | {AS_OF})
 
 
 def settle(code: str, data: dict[str, Any], day: dt.date, counts: Counter[str]) -> None:

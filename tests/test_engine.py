@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 import pathway
-from pathway.engine import Engine
 from pathway.errors import EngineError
-from pathway.evaluation import Recorder
+from pathway.evaluate.durable.session import Engine
+from pathway.evaluate.result import Recorder
 from pathway.facts import build_facts
-from pathway.loading import load_product
+from pathway.product.load import load_product
 
 from .conftest import AS_OF, EXAMPLES
 
@@ -210,7 +210,7 @@ def test_wide_rule_base_stays_within_durable_limits(tmp_path: Path) -> None:
 
 
 def test_a_ruleset_too_wide_for_durable_is_refused() -> None:
-    from pathway.engine import check_limits
+    from pathway.evaluate.durable.limits import check_limits
 
     definition = {
         f"r{i}": {"all": [{"m0": {"$and": [{"t": 1}, {"f": "x"}, {"$neq": {"v": f"k{i}"}}]}}]}

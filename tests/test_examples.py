@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 import pathway
+from pathway.product.schema import assessment_schema, product_schema
 from pathway.render import json as render_json
-from pathway.schemas import assessment_schema, product_schema
 
 from .conftest import AS_OF, EXAMPLES, read_yaml
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 import pathway
 from pathway.cli import cli
-from pathway.reasoning import tree, walk
+from pathway.render.reasoning import tree, walk
 
 from .conftest import AS_OF, EXAMPLES
 

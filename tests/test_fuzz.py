@@ -38,12 +38,12 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 
 import pathway
+from pathway.contract.product import Product
 from pathway.errors import InputError
-from pathway.loading import load_product
-from pathway.product import Product
+from pathway.io.document import walk
+from pathway.product.load import load_product
 from pathway.render import json as render_json
 from pathway.render import text as render_text
-from pathway.yamlio import walk
 
 from .conftest import AS_OF
 from .strategies import RULEBASE, products

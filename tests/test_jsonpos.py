@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pathway import jsonpos, yamlio
 from pathway.errors import InputError
+from pathway.io import json_fast as jsonpos
+from pathway.io import read as yamlio
 
 from .conftest import EXAMPLES, read_yaml
 

@@ -14,12 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 import pathway
-from pathway.assess import Assessor
+from pathway.assessment.assessor import Assessor
+from pathway.authoring.lint import CHECKS, lint
+from pathway.authoring.satisfiability import Satisfier
 from pathway.cli import cli
 from pathway.errors import EngineError
 from pathway.rulebase.conditions import Leaf
-from pathway.rulebase.lint import CHECKS, lint
-from pathway.rulebase.satisfiability import Satisfier
 
 from .test_rulebase import DEFECTS, SHIPPED, planted
 

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import pathway
-from pathway.engine import Engine
 from pathway.errors import ContradictionError, InputError
+from pathway.evaluate.durable.session import Engine
 from pathway.facts import build_facts
-from pathway.loading import load_product
+from pathway.product.load import load_product
 from pathway.render import json as render_json
 
 from .conftest import AS_OF

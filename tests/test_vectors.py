@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pathway.assess import Assessor
+from pathway.assessment.assessor import Assessor
 
 from .conftest import AS_OF, VECTORS, derived, merge, read_yaml
 

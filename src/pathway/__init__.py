@@ -12,9 +12,8 @@ Everything public is importable from here; the models are pydantic classes (type
 
 from __future__ import annotations
 
-from . import _compat  # noqa: F401  (first: Python-version guard and engine import)
-from .assess import Assessor, assess, default_assessor
-from .assessment import (
+from .assessment.assessor import Assessor, assess, default_assessor
+from .contract.assessment import (
     Assessment,
     CitationOut,
     Finding,
@@ -24,10 +23,11 @@ from .assessment import (
     Option,
     Question,
 )
+from .contract.product import Product
 from .errors import ContradictionError, EngineError, InputError, PathwayError, RuleBaseError
-from .loading import LoadedProduct, load_product
-from .product import Product
-from .rulebase.loader import default_rules_dir, load_rulebase
+from .evaluate.durable import _c  # noqa: F401  (first: Python-version guard and engine import)
+from .product.load import LoadedProduct, load_product
+from .rulebase.load import default_rules_dir, load_rulebase
 from .rulebase.model import RuleBase
 
 __version__ = "0.4.1"

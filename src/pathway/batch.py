@@ -1,7 +1,8 @@
-"""Many products at once: a pool of worker processes, results in input order, crashes contained.
+"""Many tasks at once: a pool of worker processes, results in input order, crashes contained.
 
 ``run(job, tasks, parallel)`` yields one ``Outcome`` per task, in the order of the tasks,
-whatever order the workers finish in. Each worker process loads the rule base once (from the
+whatever order the workers finish in. The pool knows nothing of what a job does or of any output
+format: each worker process sets the job up once (a job typically loads the rule base from the
 disk cache) and handles chunks of tasks, sending each result back as soon as it has it. A worker
 that dies (the durable_rules C engine can abort the process) costs only the task it was on: that
 task is reported as an internal error, the rest of its chunk goes back to the queue and a new
@@ -11,7 +12,6 @@ worker takes its place. With one worker, or few tasks, everything runs in this p
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import multiprocessing as mp
 import os
 import traceback
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .errors import InputError, PathwayError
 
@@ -33,7 +33,7 @@ class Task:
     index: int
     name: str  # the file, or "<file>:<line>" for a line of a JSON Lines stream
     source: Path | bytes
-    line: int | None = None  # JSON Lines: the line of the file the product is on
+    line: int | None = None  # JSON Lines: the line of the stream the task is on
 
 
 @dataclass
@@ -47,67 +47,33 @@ class Outcome:
     # column, field and message of a bad product
 
 
-@dataclass(frozen=True)
-class Job:
-    """What to do with each product; built into a ``Worker`` once per process."""
+class Job(Protocol):
+    """What to do with each task; picklable, so that a worker process can receive it.
 
-    kind: Literal["assess", "check"]
-    rules: str | None
-    jurisdictions: tuple[str, ...] | None
-    as_of: _dt.date
-    max_bytes: int
-    render: str = "json"  # assess: json | jsonl | text | markdown (and explain for text)
-    explain: bool = False
-    color: bool = False
-    engine: str = "engine"
-    fail_on: tuple[str, ...] = ()
-    baseline: str | None = None
-    since: str | None = None
-    write_baseline: str | None = None
+    ``setup`` runs once per process before the first task (load the rule base, build an
+    assessor); ``__call__`` does one task and returns what the caller collects. An ``InputError``
+    it raises becomes an ``input_error`` outcome (located on the task's line of a JSON Lines
+    stream), any other exception an ``internal_error``: one task never stops the batch."""
+
+    def setup(self) -> None: ...
+
+    def __call__(self, task: Task) -> Any: ...
 
 
 @dataclass
 class Worker:
     job: Job
-    context: dict[str, Any] = field(default_factory=dict)
-
-    def setup(self) -> None:
-        from .assess import Assessor
-        from .rulebase.loader import load_rulebase
-
-        rulebase = load_rulebase(self.job.rules)
-        assessor = Assessor(rulebase, self.job.engine)  # type: ignore[arg-type]
-        self.context.update(rulebase=rulebase, assessor=assessor)
-        if self.job.kind == "check":
-            from .check import Baseline, Checker
-            from .history import GitHistory
-
-            recorded = Baseline.read(self.job.baseline) if self.job.baseline else None
-            self.context["checker"] = Checker(
-                assessor,
-                fail_on=self.job.fail_on,  # type: ignore[arg-type]
-                baseline=recorded,
-                baseline_path=self.job.baseline,
-                previous=GitHistory(self.job.since, rulebase) if self.job.since else None,
-            )
+    ready: bool = False
 
     def handle(self, task: Task) -> Outcome:
-        from .loading import load_product
-        from .yamlio import Limits
-
-        if not self.context:
-            self.setup()
         fault = os.environ.get(FAULT)
         if fault and task.name.endswith(fault):  # a test seam: the worker dies as on a C crash
             os.abort()
+        if not self.ready:  # a failure here is the run's, not this task's: it propagates
+            self.job.setup()
+            self.ready = True
         try:
-            loaded = load_product(
-                task.source,
-                self.context["rulebase"],
-                limits=Limits(max_bytes=self.job.max_bytes),
-                name=task.name,
-            )
-            return Outcome(task.index, task.name, "ok", self._work(loaded))
+            return Outcome(task.index, task.name, "ok", self.job(task))
         except InputError as exc:
             if task.line is not None:  # point at the line of the stream, not of the record
                 loc = exc.location
@@ -137,32 +103,6 @@ class Worker:
                 "internal_error",
                 error=f"{task.name}: {type(exc).__name__}: {exc}",
             )
-
-    def _work(self, loaded: Any) -> Any:
-        job = self.job
-        codes = list(job.jurisdictions) if job.jurisdictions else None
-        if job.kind == "check":
-            from .check import baseline_entry
-
-            assessment, results = self.context["checker"].check(loaded, codes, job.as_of)
-            entry = None
-            if job.write_baseline:
-                entry = baseline_entry(
-                    self.context["assessor"], loaded, assessment, job.write_baseline
-                )
-            return results, entry
-        assessment = self.context["assessor"].assess(loaded, codes, job.as_of)
-        if job.render == "json":
-            return assessment.model_dump(mode="json")
-        if job.render == "jsonl":
-            return assessment.model_dump_json()
-        if job.render == "markdown":
-            from .render import markdown
-
-            return markdown.render([assessment])
-        from .render import text
-
-        return text.render([assessment], color=job.color, explain=job.explain)
 
 
 # ----------------------------------------------------------------------------- processes

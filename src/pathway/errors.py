@@ -1,14 +1,25 @@
-"""Errors that cross the library boundary. Each knows its CLI exit code."""
+"""Errors that cross the library boundary. Each knows its CLI exit code (``ExitCode``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The exit codes of the command line (contract section 3)."""
+
+    OK = 0
+    CHECK_FAILED = 1  # pathway check: an expectation failed (or --fail-on matched)
+    BAD_INPUT = 2  # a product file, an option, a rule base: the message names file and line
+    INTERNAL = 3  # a bug in pathway
+    ABORTED = 130  # interrupted (Ctrl-C at a prompt)
 
 
 class PathwayError(Exception):
     """Base class. ``exit_code`` follows the CLI contract (2 bad input, 3 internal)."""
 
-    exit_code = 3
+    exit_code: int = ExitCode.INTERNAL
 
 
 @dataclass(frozen=True)
@@ -34,7 +45,7 @@ class InputError(PathwayError):
     ``str()`` is one line: ``file:line:column: field: message``.
     """
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
     def __init__(
         self,

@@ -1,8 +1,9 @@
 """The command line (contract section 3).
 
-Exit codes: 0 success; 1 a check failed; 2 bad input or usage (the message names file, line and
-field); 3 internal error. Results go to stdout, messages to stderr; never a traceback unless
-PATHWAY_DEBUG is set. One module per command; ``main`` maps every failure to an exit code.
+Exit codes (``exit_codes``): 0 success; 1 a check failed; 2 bad input or usage (the message
+names file, line and field); 3 internal error. Results go to stdout, messages to stderr; never a
+traceback unless PATHWAY_DEBUG is set. One module per command; ``main`` maps every failure to an
+exit code.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import click
 
 from .. import __version__
 from ..errors import PathwayError
+from . import exit_codes
 
 # each command's module is imported only when the command runs (a fast start for CI loops)
 COMMANDS = {
@@ -79,9 +81,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        _fail("aborted", 130)
+        _fail("aborted", exit_codes.ABORTED)
     except click.ClickException as exc:
-        _fail(f"error: {exc.format_message()}", 2)
+        _fail(f"error: {exc.format_message()}", exit_codes.BAD_INPUT)
     except PathwayError as exc:
         _fail(f"error: {exc}", exc.exit_code)
     except BrokenPipeError:
@@ -92,9 +94,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         _fail(
             f"internal error: {type(exc).__name__}: {exc} (a bug in pathway: please report it; "
             "set PATHWAY_DEBUG=1 for the traceback)",
-            3,
+            exit_codes.INTERNAL,
         )
-    sys.exit(result if isinstance(result, int) else 0)
+    sys.exit(result if isinstance(result, int) else exit_codes.OK)
 
 
 __all__ = ["cli", "main"]

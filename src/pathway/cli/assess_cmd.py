@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import sys
-import textwrap
+from collections.abc import Iterator
 
 import click
 
-from ..batch import Job, default_parallel, run
-from . import common
+from .. import render
+from ..batch import default_parallel, run
+from . import common, exit_codes
+from .jobs import AssessJob
 
 
 @click.command()
@@ -20,7 +21,7 @@ from . import common
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "jsonl", "markdown"]),
+    type=click.Choice(render.ASSESSMENT_FORMATS),
     default="text",
     show_default=True,
     help="jsonl: one assessment per line, in input order.",
@@ -52,47 +53,32 @@ def assess(
     Many products are assessed by worker processes (-P); results keep the input order, and a
     product that cannot be read is reported without stopping the others (exit 2 at the end).
     """
-    rulebase = common.rulebase(rules)
-    for code in jurisdictions or ():
-        common.known_jurisdiction(rulebase, code)
+    common.rulebase(rules).require_jurisdictions(jurisdictions or ())
     tasks = common.tasks(products, jsonl_input)
-    job = Job(
-        kind="assess",
+    job = AssessJob(
         rules=rules,
         jurisdictions=tuple(jurisdictions) if jurisdictions else None,
         as_of=as_of or _dt.date.today(),
         max_bytes=max_bytes,
-        render=fmt,
+        engine=engine,
+        fmt=fmt,
         explain=explain,
         color=output is None and sys.stdout.isatty(),
-        engine=engine,
     )
-    failed = crashed = written = 0
-    single = len(tasks) == 1
-    with common.Output(output) as out:
+    failed = crashed = 0
+
+    def pieces() -> Iterator[str]:
+        nonlocal failed, crashed
         for outcome in run(job, tasks, parallel or default_parallel(), common.Progress(len(tasks))):
-            if outcome.kind != "ok":
-                failed += outcome.kind == "input_error"
-                crashed += outcome.kind == "internal_error"
-                prefix = "error" if outcome.kind == "input_error" else "internal error"
-                click.echo(f"{prefix}: {outcome.error}", err=True)
+            if outcome.kind == "ok":
+                yield outcome.value
                 continue
-            out.write(_piece(fmt, outcome.value, written, single))
-            written += 1
-        if fmt == "json" and not single and written:
-            out.write("\n]\n")
-        elif fmt == "json" and not single:
-            out.write("[]\n")
-    click.get_current_context().exit(3 if crashed else 2 if failed else 0)
+            failed += outcome.kind == "input_error"
+            crashed += outcome.kind == "internal_error"
+            prefix = "error" if outcome.kind == "input_error" else "internal error"
+            click.echo(f"{prefix}: {outcome.error}", err=True)
 
-
-def _piece(fmt: str, value: object, written: int, single: bool) -> str:
-    """One product's output, joined to the others as the format requires."""
-    if fmt == "jsonl":
-        return f"{value}\n"
-    if fmt == "json":
-        text = json.dumps(value, indent=2, ensure_ascii=False)
-        if single:
-            return text + "\n"
-        return ("[\n" if written == 0 else ",\n") + textwrap.indent(text, "  ")
-    return ("\n" if written else "") + str(value)
+    with common.Output(output) as out:
+        for text in render.joined(fmt, pieces(), single=len(tasks) == 1):
+            out.write(text)
+    click.get_current_context().exit(exit_codes.of_batch(failed, crashed))

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from collections.abc import Callable
 
 import click
 
-from ..assess import Assessor
-from ..batch import Job, default_parallel, run
-from ..check import (
-    Baseline,
-    BaselineEntry,
-    Checker,
-    CheckError,
-    CheckReport,
-    CheckResult,
-    FailOn,
-    new_baseline,
-)
-from ..history import GitHistory
-from ..render import check_text, github, junit, sarif
-from . import common
-
-FORMATS: dict[str, Callable[[CheckReport], str]] = {
-    "json": lambda report: report.model_dump_json(indent=2) + "\n",
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": github.render,
-    "text": check_text.render,
-}
+from .. import render
+from ..analysis.check.baseline import Baseline, BaselineEntry, new_baseline
+from ..analysis.check.checker import Checker
+from ..analysis.check.history import GitHistory
+from ..analysis.check.models import CheckError, CheckResult, FailOn
+from ..assessment.assessor import Assessor
+from ..batch import default_parallel, run
+from . import common, exit_codes
+from .jobs import CheckJob
 
 
 def _report_option(
@@ -39,9 +24,10 @@ def _report_option(
     out = []
     for value in values:
         fmt, sep, path = value.partition(":")
-        if not sep or fmt not in FORMATS or not path:
+        if not sep or fmt not in render.CHECK_FORMATS or not path:
             raise click.BadParameter(
-                f"{value!r}: write FORMAT:FILE with FORMAT one of {', '.join(sorted(FORMATS))}"
+                f"{value!r}: write FORMAT:FILE with FORMAT one of "
+                f"{', '.join(sorted(render.CHECK_FORMATS))}"
             )
         out.append((fmt, path))
     return out
@@ -54,7 +40,7 @@ def _report_option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+    type=click.Choice(render.CHECK_FORMATS),
     default="text",
     show_default=True,
 )
@@ -116,17 +102,15 @@ def check(
     internal error. Many products are checked by worker processes (-P), in input order.
     """
     rulebase = common.rulebase(rules)
+    rulebase.require_jurisdictions(jurisdictions or ())
     assessor = Assessor(rulebase)
-    for code in jurisdictions or ():
-        common.known_jurisdiction(rulebase, code)
     recorded = Baseline.read(baseline) if baseline else None  # refused here, before any work
     if since:
         GitHistory(since, rulebase).verify(products)
     checker = Checker(assessor, fail_on=fail_on, baseline=recorded, baseline_path=baseline)
     day = as_of or _dt.date.today()
     tasks = common.tasks(products, jsonl_input)
-    job = Job(
-        kind="check",
+    job = CheckJob(
         rules=rules,
         jurisdictions=tuple(jurisdictions) if jurisdictions else None,
         as_of=day,
@@ -163,10 +147,6 @@ def check(
     if write_baseline:
         new_baseline(assessor, entries, day).write(write_baseline)
     for report_fmt, path in reports:
-        common.write(FORMATS[report_fmt](report), path)
-    if fmt == "text":
-        text = check_text.render(report, color=output is None and sys.stdout.isatty())
-    else:
-        text = FORMATS[fmt](report)
-    common.write(text, output)
-    click.get_current_context().exit(3 if crashed else report.exit_code)
+        common.write(render.check(report_fmt, report), path)
+    common.write(render.check(fmt, report, color=output is None and sys.stdout.isatty()), output)
+    click.get_current_context().exit(exit_codes.INTERNAL if crashed else report.exit_code)

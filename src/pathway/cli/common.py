@@ -13,9 +13,9 @@ import click
 
 from ..batch import Task
 from ..errors import InputError
-from ..rulebase.loader import load_rulebase
+from ..io.document import Limits
+from ..rulebase.load import load_rulebase
 from ..rulebase.model import RuleBase
-from ..yamlio import Limits
 
 PRODUCT_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 
@@ -37,14 +37,6 @@ def parse_codes(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def rulebase(rules: str | None) -> RuleBase:
     return load_rulebase(rules)
-
-
-def known_jurisdiction(rb: RuleBase, code: str) -> None:
-    if code not in rb.jurisdictions:
-        raise InputError(
-            f"unknown jurisdiction {code!r}; expected one of {', '.join(rb.jurisdictions)}",
-            file="--jurisdictions",
-        )
 
 
 def products(paths: Sequence[str]) -> Iterator[tuple[str, Path | bytes]]:

@@ -8,14 +8,16 @@ from typing import Any
 
 import click
 
-from .. import yamledit
-from ..asking import QuestionsReport, RankedQuestion, items_answered, rank
-from ..assess import Assessor
+from .. import render
+from ..analysis.ranking import QuestionsReport, RankedQuestion, items_answered, rank
+from ..analysis.whatif import WhatIf
+from ..assessment.assessor import Assessor
 from ..errors import InputError
-from ..loading import LoadedProduct, load_product
-from ..whatif import WhatIf
-from ..words import word as _word
-from ..yamlio import Limits, parse_bytes
+from ..io import yaml_edit
+from ..io.document import Limits
+from ..io.read import parse_bytes
+from ..product.load import LoadedProduct, load_product
+from ..text import words
 from . import common
 
 
@@ -26,39 +28,12 @@ def _ranked(
     return rank(whatif, loaded, whatif.assessor.assess(loaded, codes, day), day)
 
 
-def _render(report: QuestionsReport) -> str:
-    lines = [report.product, f"  file: {report.file} · as of {report.as_of.isoformat()}", ""]
-    for code, pathway in report.pathways.items():
-        lines.append(f"  {code.upper()}  {pathway or 'undetermined'}")
-    lines.append("")
-    if not report.questions:
-        lines.append("  Every pathway is determined: nothing to ask.")
-    for i, q in enumerate(report.questions, 1):
-        answers = f" [{', '.join(_word(a) for a in q.answers)}]" if q.answers else ""
-        lines.append(f"  {i}. {q.question}{answers}")
-        settles = (
-            f"settles {', '.join(c.upper() for c in q.settles)} whatever the answer"
-            if q.settles
-            else (
-                f"may settle {', '.join(c.upper() for c in q.may_settle)}"
-                if q.may_settle
-                else "narrows the question"
-            )
-        )
-        lines.append(
-            f"     ({q.fact}; for {', '.join(c.upper() for c in q.jurisdictions)}; {settles})"
-        )
-        if q.note:
-            lines.append(f"     note: {q.note}")
-    return "\n".join(lines) + "\n"
-
-
 @click.command()
 @click.argument("product", metavar="PRODUCT")
 @common.jurisdictions_option
 @common.as_of_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(render.REPORT_FORMATS), default="text", show_default=True
 )
 @common.output_option
 @common.max_bytes_option
@@ -78,8 +53,7 @@ def questions(
     ((name, source),) = list(common.products([product]))
     loaded = load_product(source, rulebase, limits=Limits(max_bytes=max_bytes), name=name)
     report = _ranked(whatif, loaded, jurisdictions, as_of or _dt.date.today())
-    text = report.model_dump_json(indent=2) + "\n" if fmt == "json" else _render(report)
-    common.write(text, output)
+    common.write(render.questions(fmt, report), output)
 
 
 def _parse_answer(whatif: WhatIf, q: RankedQuestion, text: str) -> Any:
@@ -97,7 +71,7 @@ def _parse_answer(whatif: WhatIf, q: RankedQuestion, text: str) -> Any:
         return out
     value = parse_bytes(text.strip().encode() or b"''", "answer").data
     if q.answers and value not in q.answers:
-        raise click.BadParameter(f"answer one of {', '.join(_word(a) for a in q.answers)}")
+        raise click.BadParameter(f"answer one of {words(q.answers)}")
     return value
 
 
@@ -130,7 +104,7 @@ def interview(
             break
         q = pending[0]
         asked += 1
-        choices = f" [{', '.join(_word(a) for a in q.answers)}]" if q.answers else ""
+        choices = f" [{words(q.answers)}]" if q.answers else ""
         click.echo(f"\n{q.question}{choices}")
         click.echo(f"  ({q.fact}; for {', '.join(c.upper() for c in q.jurisdictions)})")
         if q.note:
@@ -149,19 +123,19 @@ def interview(
         if text.strip() == "skip":
             skipped.add(q.fact)
             continue
-        data = yamledit.load(path)
+        data = yaml_edit.load(path)
         if q.item_field is not None:
             base = q.fact.rpartition(".")[0]
-            yamledit.set_field(
+            yaml_edit.set_field(
                 data, base, items_answered(whatif, loaded, q.fact, q.item_field, value)
             )
         elif q.determination:
             reason = click.prompt("reason for this determination (who decided, and where)")
-            yamledit.add_determination(data, {"fact": q.fact, "value": value, "reason": reason})
+            yaml_edit.add_determination(data, {"fact": q.fact, "value": value, "reason": reason})
         else:
-            yamledit.set_field(data, q.fact, value)
+            yaml_edit.set_field(data, q.fact, value)
         previous = path.read_bytes()
-        yamledit.save(path, data)
+        yaml_edit.save(path, data)
         try:
             load_product(path, rulebase)
         except InputError as exc:  # the answer contradicts another fact: undo it

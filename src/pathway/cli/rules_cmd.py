@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
+from ..authoring.lint import Report, lint, load_error
 from ..errors import InputError, RuleBaseError
-from ..rulebase.conditions import All, Condition, Leaf, Not, facts_of
-from ..rulebase.lint import CHECKS, Report, lint, load_error
-from ..rulebase.loader import default_rules_dir
-from ..rulebase.model import Citation, Rule, RuleBase
-from ..validation import suggest
-from ..words import word
+from ..render import REPORT_FORMATS, rules_text
+from ..rulebase.load import default_rules_dir
+from ..rulebase.model import RuleBase
+from ..text import did_you_mean
 from . import common
 
 
@@ -44,7 +42,7 @@ def rules() -> None:
     help="List the facts (inputs, vocabulary projections, derived) instead.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
 )
 @common.rules_option
 def rules_list(
@@ -58,13 +56,7 @@ def rules_list(
     rb = common.rulebase(rules)
     if facts:
         rows = [
-            {
-                "fact": f.name,
-                "origin": f.origin,
-                "type": f.type,
-                "values": [word(v) for v in f.values] if f.values and len(f.values) <= 20 else None,
-                "title": f.title or f.question,
-            }
+            rules_text.fact_row(f)
             for f in rb.facts.values()
             if not jurisdictions or f.origin != "derived" or f.jurisdiction in jurisdictions
         ]
@@ -72,8 +64,7 @@ def rules_list(
             click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         else:
             for row in rows:
-                values = f" [{', '.join(row['values'])}]" if row["values"] else ""
-                click.echo(f"{row['fact']:<52} {row['origin']:<10} {row['type']:<5}{values}")
+                click.echo(rules_text.fact_row_text(row))
         return 0
     chosen = [
         r
@@ -82,17 +73,19 @@ def rules_list(
         and (as_of is None or r.effective.covers(as_of))
     ]
     if fmt == "json":
-        click.echo(json.dumps([_rule_data(r) for r in chosen], indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps([rules_text.rule_data(r) for r in chosen], indent=2, ensure_ascii=False)
+        )
     else:
         for r in chosen:
-            click.echo(f"{r.id:<48} {r.kind:<10} {r.effective!s:<26} {r.title}")
+            click.echo(rules_text.rule_row_text(r))
     return 0
 
 
 @rules.command("show")
 @click.argument("ident")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
 )
 @common.rules_option
 def rules_show(ident: str, fmt: str, rules: str | None) -> int:
@@ -100,38 +93,31 @@ def rules_show(ident: str, fmt: str, rules: str | None) -> int:
     rb = common.rulebase(rules)
     found = [r for r in rb.rules if r.id == ident or r.decision == ident]
     if not found and ident in rb.facts:
-        f = rb.facts[ident]
-        data = {
-            "fact": f.name,
-            "origin": f.origin,
-            "type": f.type,
-            "title": f.title,
-            "question": f.question,
-            "values": [word(v) for v in f.values or ()],
-            "defined_at": str(f.source) if f.source else None,
-            "derived_by": [r.id for r in rb.rules if r.fact == ident],
-            "read_by": [r.id for r in rb.rules if ident in _facts(r)],
-        }
+        data = rules_text.fact_data(rb, rb.facts[ident])
         click.echo(
-            json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else _show_fact(data)
+            json.dumps(data, indent=2, ensure_ascii=False)
+            if fmt == "json"
+            else rules_text.fact_text(data)
         )
         return 0
     if not found:
-        hint = suggest(ident, [r.id for r in rb.rules] + list(rb.facts))
         raise InputError(
-            f"no rule, decision or fact {ident!r}" + (f" (did you mean {hint!r}?)" if hint else ""),
+            f"no rule, decision or fact {ident!r}"
+            + did_you_mean(ident, [r.id for r in rb.rules] + list(rb.facts)),
             file="pathway rules show",
         )
     if fmt == "json":
-        click.echo(json.dumps([_rule_data(r) for r in found], indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps([rules_text.rule_data(r) for r in found], indent=2, ensure_ascii=False)
+        )
     else:
-        click.echo("\n\n".join(_show_rule(rb, r) for r in found))
+        click.echo("\n\n".join(rules_text.rule_text(rb, r) for r in found))
     return 0
 
 
 @rules.command("lint")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
 )
 @common.rules_option
 def rules_lint(fmt: str, rules: str | None) -> None:
@@ -147,31 +133,9 @@ def rules_lint(fmt: str, rules: str | None) -> None:
         report = Report(lint(rb))
     root = Path(rb.root) if rb else Path(rules) if rules else _default_root()
     if fmt == "json":
-        data = {
-            "rulebase": {"name": rb.name, "version": rb.version, "sha256": rb.sha256}
-            if rb
-            else None,
-            "loaded": report.loaded,
-            "summary": {"errors": report.errors, "warnings": report.warnings},
-            "findings": [
-                {**data, "file": _shown_file(root, data["file"])}
-                for data in (f.data() for f in report.findings)
-            ],
-            "checks": {
-                c.id: {"severity": c.severity, "made_by": c.made_by, "title": c.title}
-                for c in CHECKS.values()
-            },
-        }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(rules_text.lint_data(rb, report, root), indent=2, ensure_ascii=False))
     else:
-        click.echo(_lint_summary(rb, report, root))
-        for f in report.findings:
-            where = f.location
-            place = _shown_file(root, where.file if where else None) or str(root)
-            if where and where.line:
-                place += f":{where.line}"
-            ids = f" [{', '.join(f.rules)}]" if f.rules else ""
-            click.echo(f"{place}: {f.severity} {f.check}{ids}: {f.message}")
+        click.echo(rules_text.lint_text(rb, report, root))
     click.get_current_context().exit(report.exit_code)
 
 
@@ -195,8 +159,8 @@ def rules_lint(fmt: str, rules: str | None) -> None:
 def rules_docs(output: str, vectors: str | None, as_of: _dt.date | None, rules: str | None) -> int:
     """Write the rule base as Markdown: an index, a page per jurisdiction, and a page per rule
     and decision list (condition in words, citations, dates, related rules, test vectors)."""
-    from ..rulebase.coverage import default_vectors_dir, exercised
-    from ..rulebase.docs import write_docs
+    from ..authoring.coverage import default_vectors_dir, exercised
+    from ..authoring.docs import write_docs
 
     rb = common.rulebase(rules)
     vectors_dir = Path(vectors) if vectors else default_vectors_dir()
@@ -221,133 +185,3 @@ def _default_root() -> Path:
         return default_rules_dir()
     except RuleBaseError:
         return Path("rules")
-
-
-def _shown_file(root: Path, file: str | None) -> str | None:
-    """A rule file as a path from the working directory (clickable), when it is below it."""
-    if file is None:
-        return None
-    path = Path(file) if Path(file).is_absolute() else root / file
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _lint_summary(rb: RuleBase | None, report: Report, root: Path) -> str:
-    if rb is None:
-        return f"failed: the rule base in {_shown_file(root, str(root))} does not load"
-    kinds: dict[str, int] = {}
-    for r in rb.rules:
-        kinds[r.kind] = kinds.get(r.kind, 0) + 1
-    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-    counts = [
-        f"{n} {noun}{'s' if n != 1 else ''}"
-        for n, noun in ((report.errors, "error"), (report.warnings, "warning"))
-        if n
-    ]
-    return (
-        f"{'failed' if report.errors else 'ok'}: rule base {rb.version} ({rb.sha256[:12]}): "
-        f"{len(rb.rules)} rules ({summary}), {len(rb.facts)} facts, {len(rb.vocabularies)} "
-        f"vocabularies, {len(rb.citations)} citations; {', '.join(counts) or 'no findings'}"
-    )
-
-
-def _facts(rule: Rule) -> set[str]:
-    out = facts_of(rule.when)
-    if rule.eligible_when is not None:
-        out |= facts_of(rule.eligible_when)
-    return out
-
-
-def _cite(c: Citation) -> dict[str, Any]:
-    return {
-        "ref": c.ref,
-        "url": c.url,
-        "title": c.title,
-        "original_title": c.original_title,
-        "basis": c.basis,
-    }
-
-
-def _rule_data(r: Rule) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "title": r.title,
-        "kind": r.kind,
-        "jurisdiction": r.jurisdiction,
-        "effective": {
-            "from": r.effective.start.isoformat(),
-            "to": r.effective.end.isoformat() if r.effective.end else None,
-        },
-        "when": format_condition(r.when),
-        "then": {r.fact: r.value} if r.fact else None,
-        "decision": r.decision,
-        "case": r.case,
-        "timing": r.timing,
-        "due": [str(d) for d in r.due] or None,
-        "eligible_when": format_condition(r.eligible_when) if r.eligible_when is not None else None,
-        "citations": [_cite(c) for c in r.citations],
-        "description": r.description,
-        "supersedes": r.supersedes,
-        "defined_at": str(r.source),
-    }
-
-
-def format_condition(cond: Condition, indent: int = 0) -> str:
-    pad = "  " * indent
-    if isinstance(cond, Leaf):
-        return f"{pad}{cond}"
-    if isinstance(cond, Not):
-        return f"{pad}not:\n{format_condition(cond.item, indent + 1)}"
-    if not cond.items:
-        return f"{pad}always" if isinstance(cond, All) else f"{pad}never"
-    word = "all of" if isinstance(cond, All) else "any of"
-    body = "\n".join(format_condition(item, indent + 1) for item in cond.items)
-    return f"{pad}{word}:\n{body}"
-
-
-def _show_rule(rb: RuleBase, r: Rule) -> str:
-    lines = [f"{r.id}  ({r.kind}, {r.jurisdiction})", f"  {r.title}"]
-    if r.decision:
-        lines.append(
-            f"  case {(r.case or 0) + 1} of decision {r.decision}: applies only if every earlier case does not"
-        )
-    lines.append(f"  in force: {r.effective}")
-    lines.append("  when:")
-    lines.append(format_condition(r.when, 2))
-    if r.fact:
-        lines.append(f"  then: {r.fact} = {word(r.value)}")
-    if r.timing:
-        lines.append(f"  timing: {r.timing}")
-    if r.due:
-        lines.append(
-            f"  due: {' or else '.join(str(d) for d in r.due)} (reported when the product gives that date)"
-        )
-    if r.eligible_when is not None:
-        lines.append("  eligible when:")
-        lines.append(format_condition(r.eligible_when, 2))
-    if r.description:
-        lines.append(f"  note: {r.description}")
-    lines.append("  citations:")
-    for c in r.citations:
-        title = f" — {c.title}" if c.title else ""
-        original = f" ({c.original_title})" if c.original_title else ""
-        lines.append(f"    - {c.ref}{original}{title}\n      {c.url}  [{c.basis}]")
-    if r.supersedes:
-        lines.append(f"  supersedes: {r.supersedes}")
-    lines.append(f"  defined at: rules/{r.source}")
-    return "\n".join(lines)
-
-
-def _show_fact(data: dict[str, Any]) -> str:
-    lines = [f"{data['fact']}  ({data['origin']} {data['type']})"]
-    for key in ("title", "question"):
-        if data.get(key):
-            lines.append(f"  {key}: {data[key]}")
-    if data["values"]:
-        lines.append(f"  values: {', '.join(data['values'])}")
-    for key in ("derived_by", "read_by"):
-        if data[key]:
-            lines.append(f"  {key.replace('_', ' ')}: {', '.join(data[key])}")
-    return "\n".join(lines)

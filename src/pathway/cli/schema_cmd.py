@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..schemas import assessment_schema, product_schema
+from ..product.schema import assessment_schema, product_schema
 from . import common
 
 

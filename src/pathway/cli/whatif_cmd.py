@@ -6,11 +6,11 @@ import datetime as _dt
 
 import click
 
-from ..assess import Assessor
-from ..loading import load_product
-from ..render import whatif_text
-from ..whatif import WhatIf, report
-from ..yamlio import Limits
+from .. import render
+from ..analysis.whatif import WhatIf, report
+from ..assessment.assessor import Assessor
+from ..io.document import Limits
+from ..product.load import load_product
 from . import common
 
 
@@ -32,7 +32,7 @@ from . import common
 @common.jurisdictions_option
 @common.as_of_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(render.REPORT_FORMATS), default="text", show_default=True
 )
 @common.output_option
 @common.max_bytes_option
@@ -59,7 +59,4 @@ def what_if(
     changes = [whatif.parse(text, loaded) for text in assignments]
     codes = whatif.assessor.codes(loaded, jurisdictions)
     result = report(whatif, loaded, changes, codes, as_of or _dt.date.today(), flip)
-    if fmt == "json":
-        common.write(result.model_dump_json(indent=2) + "\n", output)
-    else:
-        common.write(whatif_text.render(result), output)
+    common.write(render.what_if(fmt, result), output)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..check import CheckReport, CheckResult
+from ..analysis.check.models import CheckReport, CheckResult
 from .text import Style
 
 TAGS = {"pass": "PASS", "fail": "FAIL", "undetermined": "UNDETERMINED", "unchecked": "UNCHECKED"}

@@ -6,7 +6,7 @@ A failed check is an ``::error``, an undetermined pathway that does not fail the
 
 from __future__ import annotations
 
-from ..check import CheckReport
+from ..analysis.check.models import CheckReport
 from .check_text import summary_line
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from ..check import CheckReport, CheckResult
+from ..analysis.check.models import CheckReport, CheckResult
 
 
 def _case(suite: ET.Element, r: CheckResult) -> None:

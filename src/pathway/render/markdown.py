@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..assessment import Assessment, CitationOut, JurisdictionResult
-from ..reasoning import tree, use_words, walk, where
-from ..words import word as _value
+from ..contract.assessment import Assessment, CitationOut, JurisdictionResult
+from ..text import word as _value
+from .reasoning import tree, walk, where
 
 KEY_OBLIGATIONS = 4
 
@@ -72,7 +72,7 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
                 place = where(step.use)
                 for c in step.use.citations:
                     cited.setdefault(c.ref, c)
-                lines.append(f"{pad}- {use_words(step.use)}" + (f" (`{place}`)" if place else ""))
+                lines.append(f"{pad}- {step.use.describe()}" + (f" (`{place}`)" if place else ""))
         lines.append("")
     if result.obligations:
         lines += ["### Obligations", "", "| obligation | when | source |", "|---|---|---|"]

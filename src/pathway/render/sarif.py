@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..assessment import SourceLocation
-from ..check import CheckReport, CheckResult
+from ..analysis.check.models import CheckReport, CheckResult
+from ..contract.assessment import SourceLocation
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INPUT_RULE = "pathway.input"

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import click
 
-from ..assessment import Assessment, CitationOut, JurisdictionResult
-from ..reasoning import tree, use_words, walk, where
-from ..words import word as _value
+from ..contract.assessment import Assessment, CitationOut, JurisdictionResult
+from ..text import word as _value
+from .reasoning import tree, walk, where
 
 
 class Style:
@@ -105,7 +105,7 @@ def _tree(result: JurisdictionResult, style: Style) -> list[str]:
                 for reason in f.because:
                     lines.append(f"{pad}   {reason}")
         elif step.use is not None:
-            text = use_words(step.use)
+            text = step.use.describe()
             place = where(step.use)
             refs = _refs(step.use.citations, limit=2)
             lines.append(

@@ -3,8 +3,8 @@ would change each pathway (changes of one field that lead to the same pathway on
 
 from __future__ import annotations
 
-from ..whatif import FlipOut, WhatIfReport
-from ..words import word as _word
+from ..analysis.whatif import FlipOut, WhatIfReport
+from ..text import word as _word
 
 SHOWN_VALUES = 6
 

@@ -2,8 +2,8 @@
 
 Parsing and validating the rule files takes most of a cold start; the result is a tree of plain
 frozen objects that pickles in a few milliseconds. The cache file's name is a digest of the rule
-files' contents, their folder, the Python version and the source of the modules that build and
-define a rule base: any change to any of them misses the cache. Writes are atomic (a temporary
+files' contents, their folder, the Python version and every source file of the pathway package:
+any change to any of them misses the cache. Writes are atomic (a temporary
 file renamed into place) and every failure to read or write the cache is silent: the cache only
 ever saves time.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-_MODULES = ("model.py", "loader.py", "conditions.py", "schema.py", "cache.py", "../engine.py")
+PACKAGE = Path(__file__).resolve().parents[1]
 _CODE_DIGEST: str | None = None
 
 
@@ -38,15 +38,18 @@ def cache_dir() -> Path | None:
 
 
 def _code_digest() -> str:
-    global _CODE_DIGEST  # computed once per process; the same value from every thread
+    """A digest of the Python version and of every source file of the package (computed once
+    per process; the same value from every thread)."""
+    global _CODE_DIGEST
     if _CODE_DIGEST is None:
         digest = hashlib.sha256(f"{FORMAT}:{sys.version}".encode())
-        here = Path(__file__).resolve().parent
-        for name in (*_MODULES, "../product.py", "../facts.py"):
+        for path in sorted(PACKAGE.rglob("*.py")):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
             try:
-                digest.update((here / name).read_bytes())
+                digest.update(path.read_bytes())
             except OSError:
-                digest.update(name.encode())
+                digest.update(b"unreadable")
+            digest.update(b"\0")
         _CODE_DIGEST = digest.hexdigest()
     return _CODE_DIGEST
 

@@ -19,48 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Union
 
-from ..words import word as _show
-
-# --------------------------------------------------------------------------------------------
-# values
-
-
-class _Unknown:
-    _instance: _Unknown | None = None
-
-    def __new__(cls) -> _Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "unknown"
-
-    def __bool__(self) -> bool:
-        raise TypeError("unknown has no truth value; compare with `is UNKNOWN`")
-
-    def __reduce__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN: Any = _Unknown()
-"""The unknown value (one object; compare with ``is``)."""
-
-
-@dataclass(frozen=True)
-class ListValue:
-    """A list fact: the items known to be present, and whether more may be present."""
-
-    items: frozenset[Any]
-    open: bool = False
-
-    @staticmethod
-    def unknown() -> ListValue:
-        return ListValue(frozenset(), open=True)
-
-
-Tri = bool | None
-"""Three-valued result: True, False, or None for unknown."""
+from ..text import word
+from ..values import UNKNOWN, ListValue, Tri
 
 # --------------------------------------------------------------------------------------------
 # syntax tree
@@ -105,7 +65,7 @@ class Leaf:
     value: Any  # a constant, or a tuple of constants for in/not_in/includes_any/...
 
     def __str__(self) -> str:
-        return f"{self.fact} {OP_WORDS[self.op]} {_show(self.value)}"
+        return f"{self.fact} {OP_WORDS[self.op]} {word(self.value)}"
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .conditions import TRUE, All, Condition, Not
+from ..contract.assessment import CitationOut
+from ..errors import InputError
+from .conditions import All, Condition, Not, facts_of, leaves, nnf
 
 Basis = Literal["primary", "secondary", "unverified"]
 RuleKind = Literal["derive", "obligation", "option", "note"]
 FactType = Literal["bool", "enum", "term", "list", "date", "text"]
+TEMPLATE = re.compile(r"\{([a-z0-9_.]+)\}")  # a product fact named in a title, filled in reports
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,25 @@ class Citation:
     basis: Basis = "primary"
     note: str | None = None
     original_title: str | None = None
+
+    def out(self) -> CitationOut:
+        """The citation as the assessment shows it."""
+        return CitationOut(
+            ref=self.ref,
+            url=self.url,
+            title=self.title,
+            original_title=self.original_title,
+            basis=self.basis,
+        )
+
+
+def cite_all(citations: Iterable[Citation]) -> list[CitationOut]:
+    """Citations as the assessment shows them, each (reference, URL) once, in order."""
+    out: dict[tuple[str, str], CitationOut] = {}
+    for c in citations:
+        if (c.ref, c.url) not in out:
+            out[(c.ref, c.url)] = c.out()
+    return list(out.values())
 
 
 @dataclass(frozen=True)
@@ -130,7 +153,13 @@ class Rule:
     timing: str | None = None
     eligible_when: Condition | None = None
     due: tuple[Due, ...] = ()  # alternatives: the first whose date the product gives
-    extras: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def reads(self) -> set[str]:
+        """Every fact the rule's conditions test (``when`` and, for an option, ``eligible_when``)."""
+        found = facts_of(self.when)
+        if self.eligible_when is not None:
+            found |= facts_of(self.eligible_when)
+        return found
 
 
 @dataclass(frozen=True)
@@ -218,6 +247,34 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class Period:
+    """The days on which the same rules of one jurisdiction are in force, and those rules.
+
+    A decision case applies only when every earlier case of its decision is known not to, so a
+    period also knows each decision's cases in force, in order (``cases``, ``earlier``)."""
+
+    jurisdiction: str
+    start: _dt.date | None  # None: before any rule of the rule base is in force
+    end: _dt.date | None  # last day, inclusive; None: still in force
+    rules: tuple[Rule, ...]
+    cases: dict[str, tuple[Rule, ...]] = field(default_factory=dict, hash=False, compare=False)
+
+    def earlier(self, rule: Rule) -> tuple[Rule, ...]:
+        """The cases of ``rule``'s decision that come before it (none for a plain rule)."""
+        if not rule.decision:
+            return ()
+        cases = self.cases.get(rule.decision, ())
+        return tuple(c for c in cases if (c.case or 0) < (rule.case or 0))
+
+    def covers(self, day: _dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def __str__(self) -> str:
+        start = self.start.isoformat() if self.start else "the beginning"
+        return f"{start} to {self.end.isoformat() if self.end else 'today'}"
+
+
+@dataclass(frozen=True)
 class RuleBase:
     name: str
     version: str
@@ -235,30 +292,23 @@ class RuleBase:
         """Pickle the rule base, not the caches its methods keep beside it."""
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
+    def _cache(self, name: str, factory: Any) -> Any:
+        found = self.__dict__.get(name)
+        if found is None:
+            found = factory()
+            object.__setattr__(self, name, found)
+        return found
+
+    # ------------------------------------------------------------------ rules in force
+
     def rule(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        """The rule with id ``rule_id`` (``KeyError`` if there is none)."""
+        return self._cache("_by_id", lambda: {r.id: r for r in self.rules})[rule_id]  # type: ignore[no-any-return]
 
     def rules_for(self, jurisdiction: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.jurisdiction in (jurisdiction, "common"))
 
-    def active_rules(self, jurisdiction: str, as_of: _dt.date) -> tuple[Rule, ...]:
-        """The rules in force on ``as_of`` (cached per period between two effective dates)."""
-        cache = self._cache("_active", dict)
-        key = (jurisdiction, self.epoch(as_of))
-        found = cache.get(key)
-        if found is None:
-            found = tuple(r for r in self.rules_for(jurisdiction) if r.effective.covers(as_of))
-            cache[key] = found
-        return found
-
-    def epoch(self, as_of: _dt.date) -> int:
-        """Which period between effective dates ``as_of`` falls in: equal epochs, equal law."""
-        return bisect.bisect_right(self._boundaries(), as_of)
-
-    def _boundaries(self) -> list[_dt.date]:
+    def boundaries(self) -> list[_dt.date]:
         """Every day on which some rule starts or stops being in force, sorted."""
         found = self.__dict__.get("_bounds")
         if found is None:
@@ -268,12 +318,53 @@ class RuleBase:
             object.__setattr__(self, "_bounds", found)
         return found
 
-    def _cache(self, name: str, factory: Any) -> Any:
-        found = self.__dict__.get(name)
+    def epoch(self, as_of: _dt.date) -> int:
+        """Which interval between two boundaries ``as_of`` falls in: equal epochs, equal law."""
+        return bisect.bisect_right(self.boundaries(), as_of)
+
+    def periods(self, jurisdiction: str) -> list[Period]:
+        """The periods of ``jurisdiction`` in date order, consecutive intervals with the same
+        rules merged; days on which no rule is in force are left out."""
+        return [p for p in self._periods(jurisdiction) if p.rules]
+
+    def period(self, jurisdiction: str, as_of: _dt.date) -> Period:
+        """The period of ``jurisdiction`` that ``as_of`` falls in (it may hold no rule)."""
+        cache = self._cache("_period", dict)
+        key = (jurisdiction, self.epoch(as_of))
+        found = cache.get(key)
         if found is None:
-            found = factory()
-            object.__setattr__(self, name, found)
+            found = next(p for p in self._periods(jurisdiction) if p.covers(as_of))
+            cache[key] = found
         return found
+
+    def _periods(self, jurisdiction: str) -> list[Period]:
+        cache = self._cache("_all_periods", dict)
+        found = cache.get(jurisdiction)
+        if found is not None:
+            return found
+        rules = self.rules_for(jurisdiction)
+        one_day = _dt.timedelta(days=1)
+        days = self.boundaries()
+        out: list[Period] = []
+        starts: list[_dt.date | None] = [None, *days]
+        for i, day in enumerate(starts):
+            end = days[i] - one_day if i < len(days) else None
+            probe = day if day is not None else (days[0] - one_day if days else _dt.date.min)
+            active = tuple(r for r in rules if r.effective.covers(probe))
+            if out and [r.id for r in out[-1].rules] == [r.id for r in active]:
+                last = out[-1]
+                out[-1] = Period(jurisdiction, last.start, end, last.rules, last.cases)
+            else:
+                cases = {k: tuple(v) for k, v in decision_order(active).items()}
+                out.append(Period(jurisdiction, day, end, active, cases))
+        cache[jurisdiction] = out
+        return out
+
+    def active_rules(self, jurisdiction: str, as_of: _dt.date) -> tuple[Rule, ...]:
+        """The rules of ``jurisdiction`` in force on ``as_of``."""
+        return self.period(jurisdiction, as_of).rules
+
+    # ------------------------------------------------------------------ conditions
 
     def normal(self, rule: Rule, earlier: Iterable[Rule] = ()) -> Condition:
         """The rule's condition (for a decision case, with the ``earlier`` cases ruled out) in
@@ -283,8 +374,6 @@ class RuleBase:
         key = (rule.id, tuple(e.id for e in earlier))
         found = cache.get(key)
         if found is None:
-            from .conditions import nnf
-
             found = nnf(effective_condition(rule, earlier), self.domain)
             cache[key] = found
         return found
@@ -314,8 +403,6 @@ class RuleBase:
         cached = self.__dict__.get(key)
         if cached is not None:
             return cached
-        from .conditions import leaves
-
         rules = self.rules_for(jurisdiction)
         order: dict[str, int] = {}
         visiting: set[str] = set()
@@ -340,11 +427,17 @@ class RuleBase:
         object.__setattr__(self, key, order)
         return order
 
+    def require_jurisdictions(self, codes: Iterable[str]) -> None:
+        """Refuse a jurisdiction code the rule base does not have."""
+        for code in codes:
+            if code not in self.jurisdictions:
+                raise InputError(
+                    f"unknown jurisdiction {code!r}; expected one of {', '.join(self.jurisdictions)}",
+                    file="--jurisdictions",
+                )
+
     def pathway_ids(self) -> dict[str, str]:
         return {p: j for j, jur in self.jurisdictions.items() for p in jur.pathways}
-
-
-ALWAYS: Condition = TRUE
 
 
 def effective_condition(rule: Rule, earlier: Iterable[Rule]) -> Condition:
@@ -356,7 +449,7 @@ def effective_condition(rule: Rule, earlier: Iterable[Rule]) -> Condition:
 
 
 def decision_order(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
-    """Active cases of each decision, in order."""
+    """Cases of each decision among ``rules``, in order."""
     out: dict[str, list[Rule]] = {}
     for rule in rules:
         if rule.decision:

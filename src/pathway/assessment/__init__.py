@@ -1,0 +1,2 @@
+"""The contract's Assessment: orchestration (``assessor``), per-period plans, findings, reports,
+open questions and product-file locations."""

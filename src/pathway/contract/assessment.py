@@ -1,0 +1,200 @@
+"""The assessment (contract section 2, format 1): what `pathway assess --format json` prints.
+
+Fields are added, never renamed; ``pathway schema assessment`` exports the JSON Schema.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..text import word, words
+
+Value = bool | str
+
+
+class Out(BaseModel):
+    """The base of every output model (assessments, questions, what-if, checks): frozen, and no
+    field that the model does not declare."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CitationOut(Out):
+    ref: str = Field(description="the legal reference: act, regulation, article or section")
+    url: str = Field(description="a public URL for the text")
+    title: str | None = None
+    original_title: str | None = Field(
+        default=None, description="the title in the law's own language"
+    )
+    basis: Literal["primary", "secondary", "unverified"] = Field(
+        description="how the rule base checked this citation"
+    )
+
+
+class SourceLocation(Out):
+    """A place in the product file: what SARIF and GitHub annotations point at."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    field: str = Field(description="the product field, e.g. 'use.homologous' or 'processing[2]'")
+
+
+class FactUse(Out):
+    """One fact a rule tested, its value, and where that value came from."""
+
+    fact: str
+    value: Value | list[Value]
+    origin: Literal["product", "default", "vocabulary", "derived", "determination"] = Field(
+        description="product: written in the product file; default: the contract's default for "
+        "an omitted field; vocabulary: an attribute of a vocabulary term (see term, input); "
+        "derived: concluded by other findings (see rules); determination: an expert's call"
+    )
+    input: str | None = Field(
+        default=None, description="vocabulary: the product field whose term gave the value"
+    )
+    term: str | None = Field(
+        default=None, description="the vocabulary term (or list item) the value comes from"
+    )
+    rules: list[str] = Field(
+        default_factory=list, description="derived: the rules that concluded the value"
+    )
+    location: SourceLocation | None = None
+    citations: list[CitationOut] = Field(
+        default_factory=list, description="vocabulary: where the term's attribute comes from"
+    )
+    note: str | None = Field(default=None, description="vocabulary: the term's note on it")
+
+    def describe(self, brief: bool = False) -> str:
+        """The fact, its value and where it came from, in words (``brief``: without the origin,
+        as a check message lists it)."""
+        value = words(self.value) if brief and isinstance(self.value, list) else word(self.value)
+        if self.origin == "vocabulary":
+            attribute = self.fact.rpartition(".")[2]
+            text = f"{self.input} {self.term}: {attribute} = {value}"
+            if brief:
+                return text
+            text += " (vocabulary)"
+            return f"{text}; {self.note}" if self.note else text
+        if not brief and self.origin == "default":
+            return f"{self.fact} = {value} (not given: the contract's default)"
+        if not brief and self.origin == "determination":
+            return f"{self.fact} = {value} (expert determination)"
+        if self.term is not None:
+            return f"{self.fact} includes {self.term}"
+        return f"{self.fact} = {value}"
+
+
+class Finding(Out):
+    fact: str
+    value: Value
+    rule: str = Field(description="the stable id of the rule, or 'determination'")
+    title: str
+    because: list[str]
+    citations: list[CitationOut] = Field(min_length=1)
+    source: Literal["rule", "determination"] = "rule"
+    uses: list[FactUse] = Field(
+        default_factory=list,
+        description="the facts the rule tested that were true, with values and their origin",
+    )
+    location: SourceLocation | None = Field(
+        default=None, description="determination: the entry in the product file"
+    )
+
+
+class Obligation(Out):
+    id: str
+    title: str
+    when: str
+    due: _dt.date | None = Field(
+        default=None, description="a deadline computed from a date in the product file"
+    )
+    due_basis: str | None = Field(
+        default=None,
+        description="how `due` was computed (e.g. '7 years after context.approval_date at the "
+        "latest': a statutory maximum the product's own limit may come before)",
+    )
+    deadline: str | None = Field(
+        default=None,
+        description="the deadline the law sets, in words (e.g. '7 years after "
+        "context.approval_date'); `due` gives the date when the product gives the start",
+    )
+    description: str | None = None
+    citations: list[CitationOut] = Field(min_length=1)
+
+
+class Option(Out):
+    id: str
+    title: str
+    eligible: Literal["yes", "no", "undetermined"]
+    description: str | None = None
+    citations: list[CitationOut] = Field(min_length=1)
+
+
+class Question(Out):
+    fact: str
+    question: str
+    why: str
+    answers: list[Value] = Field(
+        default_factory=list, description="the possible answers, when finite"
+    )
+    rules: list[str] = Field(description="the rules this fact would decide")
+    citations: list[CitationOut] = Field(default_factory=list)
+    note: str | None = Field(
+        default=None, description="what the regulator does while this is unknown"
+    )
+    item_field: str | None = Field(
+        default=None,
+        description="the answer is a field of each open item of a list (e.g. combined_with "
+        "items' new_safety_concern), not a value of the fact itself",
+    )
+
+
+class Note(Out):
+    text: str
+    rule: str | None = None
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
+class JurisdictionResult(Out):
+    name: str
+    status: Literal["determined", "undetermined"]
+    pathway: str | None
+    pathway_fact: str | None = Field(
+        default=None,
+        description="the derived fact that holds the pathway (its finding is the root of the reasoning)",
+    )
+    title: str | None
+    classification: str | None = None
+    classification_title: str | None = None
+    premarket_review: bool | None = Field(
+        default=None, description="does the pathway require premarket review (null: not determined)"
+    )
+    findings: list[Finding] = Field(default_factory=list)
+    obligations: list[Obligation] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+
+
+class ProductRef(Out):
+    name: str
+    file: str
+    sha256: str
+
+
+class RulebaseRef(Out):
+    version: str
+    sha256: str
+
+
+class Assessment(Out):
+    format: Literal[1] = 1
+    product: ProductRef
+    rulebase: RulebaseRef
+    as_of: _dt.date
+    engine: str = Field(default="durable_rules", description="the evaluator that produced it")
+    jurisdictions: dict[str, JurisdictionResult]

@@ -1,0 +1,1 @@
+"""Bytes in, located data out: readers that know nothing of products or law."""

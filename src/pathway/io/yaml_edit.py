@@ -1,0 +1,76 @@
+"""Write answers back into a product file without losing its comments or its key order.
+
+The file is read with ruamel.yaml's round-trip loader and written back the same way: only the
+value answered changes (or, for a field the file did not have, a key is added at the end of its
+section, creating the section if needed). A list is written in flow style (``[a, b]``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ..errors import InputError
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _node(value: Any) -> Any:
+    if isinstance(value, list):
+        seq = CommentedSeq(_node(v) for v in value)
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for key, item in value.items():
+            out[key] = _node(item)
+        out.fa.set_flow_style()
+        return out
+    return value
+
+
+def load(path: Path) -> Any:
+    try:
+        return _yaml().load(path.read_text(encoding="utf-8"))
+    except Exception as exc:
+        raise InputError(f"cannot rewrite the file: {exc}", file=str(path)) from None
+
+
+def save(path: Path, data: Any) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        _yaml().dump(data, handle)
+
+
+def set_field(data: Any, field: str, value: Any) -> None:
+    """Set dotted ``field`` (e.g. ``use.homologous``) in the round-trip document ``data``."""
+    *parents, last = field.split(".")
+    node = data
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = CommentedMap()
+            node[part] = child
+        node = child
+    node[last] = _node(value)
+
+
+def add_determination(data: Any, entry: dict[str, Any]) -> None:
+    """Append (or replace, for the same fact) an entry of ``determinations``."""
+    items = data.get("determinations")
+    if not isinstance(items, list):
+        items = CommentedSeq()
+        data["determinations"] = items
+    for index, existing in enumerate(items):
+        if isinstance(existing, dict) and existing.get("fact") == entry["fact"]:
+            items[index] = _node(entry)
+            return
+    items.append(_node(entry))

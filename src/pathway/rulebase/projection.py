@@ -1,0 +1,68 @@
+"""How a vocabulary term gives a value for one of its attributes: the four generic forms.
+
+A term's value for an attribute is written in the rule base as a value; as ``{default: ...,
+<term>: ...}``, refined by the term of another product field (``refine_by``); as
+``{inherit_from: <field>}``, the same attribute of that field's term; or as ``{item_field:
+<name>}``, a field of the list item itself (e.g. a ``combined_with`` item's
+``new_safety_concern``). A ``member_of`` attribute is computed: whether the term is in another
+list fact. Nothing here knows any law; the facts of a product (``facts.build_facts``) and the
+rule-base analyses (``authoring.satisfiability``) both compute projections here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..values import UNKNOWN, ListValue
+from .model import AttributeDef, RuleBase, Term, Vocabulary
+
+MAX_INHERITANCE = 3  # inherit_from chains longer than this give unknown
+
+
+def term_value(
+    rulebase: RuleBase,
+    values: Mapping[str, Any],
+    vocab: Vocabulary,
+    term: Term,
+    attr: AttributeDef,
+    item: Any = None,
+    depth: int = 0,
+) -> Any:
+    """What ``term`` gives for ``attr`` when the product's other facts are ``values``
+    (``item``: the list item, for ``item_field``), or ``UNKNOWN``."""
+    if attr.member_of:
+        target = values.get(attr.member_of, UNKNOWN)
+        if target is UNKNOWN or not isinstance(target, ListValue):
+            return UNKNOWN
+        if term.name in target.items:
+            return True
+        return UNKNOWN if target.open else False
+    raw = term.attributes.get(attr.name, attr.default)
+    if raw is None:
+        return UNKNOWN
+    if not isinstance(raw, dict):
+        return raw
+    if "inherit_from" in raw:
+        other_field = raw["inherit_from"]
+        other_vocab = rulebase.vocabulary_for(other_field)
+        other_term = values.get(other_field, UNKNOWN)
+        if other_vocab is None or other_term is UNKNOWN or depth > MAX_INHERITANCE:
+            return UNKNOWN
+        return term_value(
+            rulebase,
+            values,
+            other_vocab,
+            other_vocab.terms[other_term],
+            other_vocab.attributes[attr.name],
+            item,
+            depth + 1,
+        )
+    if "item_field" in raw:
+        value = getattr(item, raw["item_field"], "unknown") if item is not None else "unknown"
+        return UNKNOWN if value == "unknown" else value
+    refine = values.get(attr.refine_by or "", UNKNOWN)
+    if refine is UNKNOWN:
+        distinct = {repr(v) for v in raw.values()}
+        return raw["default"] if len(distinct) == 1 else UNKNOWN
+    return raw.get(refine, raw["default"])
