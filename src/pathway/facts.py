@@ -18,8 +18,9 @@ from typing import Any
 
 from .contract.fields import FALLBACKS, defaulted_fields
 from .contract.product import CombinedItem, Product
-from .rulebase.model import AttributeDef, RuleBase, Vocabulary
+from .rulebase.model import RuleBase
 from .rulebase.projection import term_value
+from .rulebase.vocabulary import AttributeDef, Vocabulary
 from .text import word
 from .values import UNKNOWN, ListValue
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..contract.assessment import Assessment, CitationOut, Out, Value
+from ..contract.assessment import Assessment, CitationOut, Out, ProductReport, Value
 from ..errors import EngineError, InputError
 from ..product.load import LoadedProduct
 from ..text import word
@@ -48,12 +48,8 @@ class RankedQuestion(Out):
     )
 
 
-class QuestionsReport(Out):
-    format: Literal[1] = 1
+class QuestionsReport(ProductReport):
     kind: Literal["questions"] = "questions"
-    product: str
-    file: str
-    as_of: _dt.date
     pathways: dict[str, str | None] = Field(description="per jurisdiction (null: undetermined)")
     questions: list[RankedQuestion]
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from ..contract.assessment import JurisdictionResult, Out
+from ..contract.assessment import JurisdictionResult, Out, ProductReport
 from ..contract.product import CombinedItem
 from ..errors import EngineError, InputError
 from ..io.read import parse_bytes
@@ -253,12 +253,8 @@ class FlipOut(Out):
     after: str | None
 
 
-class WhatIfReport(Out):
-    format: Literal[1] = 1
+class WhatIfReport(ProductReport):
     kind: Literal["what-if"] = "what-if"
-    product: str
-    file: str
-    as_of: _dt.date
     changes: list[ChangeOut] = Field(default_factory=list)
     jurisdictions: dict[str, Comparison] = Field(default_factory=dict)
     flips: dict[str, list[FlipOut]] = Field(

@@ -19,7 +19,8 @@ from ..contract.product import Determination
 from ..evaluate.result import Evaluation
 from ..facts import FactView
 from ..rulebase.conditions import AnyOf, Condition, Leaf, eval_leaf, evaluate, facts_of
-from ..rulebase.model import Rule, RuleBase, cite_all
+from ..rulebase.model import Rule, RuleBase
+from ..rulebase.references import cite_all
 from ..text import word
 from ..values import ListValue, as_data
 from .locate import Locator

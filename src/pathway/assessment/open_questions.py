@@ -17,7 +17,8 @@ from typing import Any
 
 from ..contract.assessment import Question
 from ..rulebase.conditions import All, AnyOf, Condition, Leaf, eval_leaf, evaluate
-from ..rulebase.model import Period, Rule, RuleBase, cite_all
+from ..rulebase.model import Period, Rule, RuleBase
+from ..rulebase.references import cite_all
 from ..values import is_open
 
 Lookup = Callable[[str], Any]

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from ..contract.assessment import CitationOut
 from ..rulebase.conditions import leaves
-from ..rulebase.model import Period, Rule, RuleBase, cite_all
+from ..rulebase.model import Period, Rule, RuleBase
+from ..rulebase.references import cite_all
 
 
 @dataclass(frozen=True)

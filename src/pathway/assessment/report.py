@@ -13,7 +13,8 @@ from ..contract.product import Determination
 from ..evaluate.result import Evaluation
 from ..facts import FactView
 from ..product.load import LoadedProduct
-from ..rulebase.model import TEMPLATE, Rule, RuleBase, cite_all
+from ..rulebase.model import TEMPLATE, Rule, RuleBase
+from ..rulebase.references import cite_all
 from ..text import word
 from ..values import UNKNOWN
 from .findings import Explainer, findings

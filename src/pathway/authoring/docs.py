@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..rulebase.conditions import All, AnyOf, Condition, Leaf, Not
-from ..rulebase.model import Citation, Decision, Rule, RuleBase, decision_order
+from ..rulebase.model import Decision, Rule, RuleBase, decision_order
+from ..rulebase.references import Citation
 from ..text import word
 from .coverage import Vector
 

@@ -33,8 +33,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..rulebase.conditions import Conjunction, Leaf, eval_leaf
-from ..rulebase.model import AttributeDef, FactDef, RuleBase, Vocabulary
+from ..rulebase.model import FactDef, RuleBase
 from ..rulebase.projection import term_value
+from ..rulebase.vocabulary import AttributeDef, Vocabulary
 from ..text import word
 from ..values import UNKNOWN, ListValue
 

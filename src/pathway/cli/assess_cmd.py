@@ -15,16 +15,11 @@ from .jobs import AssessJob
 
 
 @click.command()
-@click.argument("products", nargs=-1, required=True, metavar="PRODUCT...")
+@common.products_argument
 @common.jurisdictions_option
 @common.as_of_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(render.ASSESSMENT_FORMATS),
-    default="text",
-    show_default=True,
-    help="jsonl: one assessment per line, in input order.",
+@common.format_option(
+    render.ASSESSMENT_FORMATS, help="jsonl: one assessment per line, in input order."
 )
 @click.option(
     "--explain", is_flag=True, help="Text: the tree of rules and facts behind each pathway."

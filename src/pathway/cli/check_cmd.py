@@ -34,16 +34,10 @@ def _report_option(
 
 
 @click.command()
-@click.argument("products", nargs=-1, required=True, metavar="PRODUCT...")
+@common.products_argument
 @common.jurisdictions_option
 @common.as_of_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(render.CHECK_FORMATS),
-    default="text",
-    show_default=True,
-)
+@common.format_option(render.CHECK_FORMATS)
 @common.output_option
 @click.option(
     "--report",

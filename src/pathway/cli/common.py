@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
 from ..batch import Task
 from ..errors import InputError
 from ..io.document import Limits
+from ..product.load import LoadedProduct, load_product
 from ..rulebase.load import load_rulebase
 from ..rulebase.model import RuleBase
 
@@ -135,6 +136,27 @@ jsonl_input_option = click.option(
     help="Read every input (stdin included) as JSON Lines, one product per line "
     "(*.jsonl files always are).",
 )
+
+
+products_argument = click.argument("products", nargs=-1, required=True, metavar="PRODUCT...")
+product_argument = click.argument("product", metavar="PRODUCT")
+
+
+def format_option(choices: Sequence[str], help: str | None = None) -> Callable[[Any], Any]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
+def one_product(given: str, rb: RuleBase, max_bytes: int) -> LoadedProduct:
+    """The one product a command takes (a file, or - for stdin), read and validated."""
+    ((name, source),) = list(products([given]))
+    return load_product(source, rb, limits=Limits(max_bytes=max_bytes), name=name)
 
 
 def write(text: str, output: str | None) -> None:

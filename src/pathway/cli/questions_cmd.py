@@ -14,7 +14,6 @@ from ..analysis.whatif import WhatIf
 from ..assessment.assessor import Assessor
 from ..errors import InputError
 from ..io import yaml_edit
-from ..io.document import Limits
 from ..io.read import parse_bytes
 from ..product.load import LoadedProduct, load_product
 from ..text import words
@@ -29,12 +28,10 @@ def _ranked(
 
 
 @click.command()
-@click.argument("product", metavar="PRODUCT")
+@common.product_argument
 @common.jurisdictions_option
 @common.as_of_option
-@click.option(
-    "--format", "fmt", type=click.Choice(render.REPORT_FORMATS), default="text", show_default=True
-)
+@common.format_option(render.REPORT_FORMATS)
 @common.output_option
 @common.max_bytes_option
 @common.rules_option
@@ -50,8 +47,7 @@ def questions(
     """The questions that would decide PRODUCT's open pathways, the most decisive first."""
     rulebase = common.rulebase(rules)
     whatif = WhatIf(Assessor(rulebase))
-    ((name, source),) = list(common.products([product]))
-    loaded = load_product(source, rulebase, limits=Limits(max_bytes=max_bytes), name=name)
+    loaded = common.one_product(product, rulebase, max_bytes)
     report = _ranked(whatif, loaded, jurisdictions, as_of or _dt.date.today())
     common.write(render.questions(fmt, report), output)
 

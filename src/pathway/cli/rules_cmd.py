@@ -41,9 +41,7 @@ def rules() -> None:
     is_flag=True,
     help="List the facts (inputs, vocabulary projections, derived) instead.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
-)
+@common.format_option(REPORT_FORMATS)
 @common.rules_option
 def rules_list(
     jurisdictions: list[str] | None,
@@ -84,9 +82,7 @@ def rules_list(
 
 @rules.command("show")
 @click.argument("ident")
-@click.option(
-    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
-)
+@common.format_option(REPORT_FORMATS)
 @common.rules_option
 def rules_show(ident: str, fmt: str, rules: str | None) -> int:
     """Show one rule, decision or fact, with its conditions and citations."""
@@ -116,9 +112,7 @@ def rules_show(ident: str, fmt: str, rules: str | None) -> int:
 
 
 @rules.command("lint")
-@click.option(
-    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
-)
+@common.format_option(REPORT_FORMATS)
 @common.rules_option
 def rules_lint(fmt: str, rules: str | None) -> None:
     """Check the whole rule base: what the loader refuses, and the analyses of lint.CHECKS

@@ -9,13 +9,11 @@ import click
 from .. import render
 from ..analysis.whatif import WhatIf, report
 from ..assessment.assessor import Assessor
-from ..io.document import Limits
-from ..product.load import load_product
 from . import common
 
 
 @click.command("what-if")
-@click.argument("product", metavar="PRODUCT")
+@common.product_argument
 @click.option(
     "--set",
     "assignments",
@@ -31,9 +29,7 @@ from . import common
 )
 @common.jurisdictions_option
 @common.as_of_option
-@click.option(
-    "--format", "fmt", type=click.Choice(render.REPORT_FORMATS), default="text", show_default=True
-)
+@common.format_option(render.REPORT_FORMATS)
 @common.output_option
 @common.max_bytes_option
 @common.rules_option
@@ -54,8 +50,7 @@ def what_if(
         raise click.UsageError("give --set FIELD=VALUE (repeatable), --flip, or both")
     rulebase = common.rulebase(rules)
     whatif = WhatIf(Assessor(rulebase))
-    ((name, source),) = list(common.products([product]))
-    loaded = load_product(source, rulebase, limits=Limits(max_bytes=max_bytes), name=name)
+    loaded = common.one_product(product, rulebase, max_bytes)
     changes = [whatif.parse(text, loaded) for text in assignments]
     codes = whatif.assessor.codes(loaded, jurisdictions)
     result = report(whatif, loaded, changes, codes, as_of or _dt.date.today(), flip)

@@ -191,6 +191,15 @@ class RulebaseRef(Out):
     sha256: str
 
 
+class ProductReport(Out):
+    """The head of every report about one product (``pathway questions``, ``pathway what-if``)."""
+
+    format: Literal[1] = 1
+    product: str = Field(description="the product's name")
+    file: str
+    as_of: _dt.date
+
+
 class Assessment(Out):
     format: Literal[1] = 1
     product: ProductRef

@@ -152,24 +152,24 @@ def _not(value: Tri) -> Tri:
     return None if value is None else not value
 
 
-def _any(values: Iterable[Tri]) -> Tri:
-    result: Tri = False
+def _fold(values: Iterable[Tri], decisive: bool) -> Tri:
+    """Kleene's "any" (``decisive`` True) or "all" (False): a decisive value decides, else any
+    unknown leaves the result unknown."""
+    result: Tri = not decisive
     for v in values:
-        if v is True:
-            return True
+        if v is decisive:
+            return decisive
         if v is None:
             result = None
     return result
+
+
+def _any(values: Iterable[Tri]) -> Tri:
+    return _fold(values, True)
 
 
 def _all(values: Iterable[Tri]) -> Tri:
-    result: Tri = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            result = None
-    return result
+    return _fold(values, False)
 
 
 def evaluate(cond: Condition, lookup: Lookup) -> Tri:

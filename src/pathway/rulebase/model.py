@@ -9,66 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..contract.assessment import CitationOut
 from ..errors import InputError
 from .conditions import All, Condition, Not, facts_of, leaves, nnf
+from .references import Citation, Effective, Source
+from .vocabulary import Vocabulary, vocabulary_for
 
-Basis = Literal["primary", "secondary", "unverified"]
 RuleKind = Literal["derive", "obligation", "option", "note"]
 FactType = Literal["bool", "enum", "term", "list", "date", "text"]
 TEMPLATE = re.compile(r"\{([a-z0-9_.]+)\}")  # a product fact named in a title, filled in reports
-
-
-@dataclass(frozen=True)
-class Citation:
-    ref: str
-    url: str
-    title: str | None = None
-    basis: Basis = "primary"
-    note: str | None = None
-    original_title: str | None = None
-
-    def out(self) -> CitationOut:
-        """The citation as the assessment shows it."""
-        return CitationOut(
-            ref=self.ref,
-            url=self.url,
-            title=self.title,
-            original_title=self.original_title,
-            basis=self.basis,
-        )
-
-
-def cite_all(citations: Iterable[Citation]) -> list[CitationOut]:
-    """Citations as the assessment shows them, each (reference, URL) once, in order."""
-    out: dict[tuple[str, str], CitationOut] = {}
-    for c in citations:
-        if (c.ref, c.url) not in out:
-            out[(c.ref, c.url)] = c.out()
-    return list(out.values())
-
-
-@dataclass(frozen=True)
-class Effective:
-    start: _dt.date
-    end: _dt.date | None = None  # last day in force (inclusive)
-
-    def covers(self, day: _dt.date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
-
-    def __str__(self) -> str:
-        return f"{self.start.isoformat()} to {self.end.isoformat() if self.end else 'today'}"
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where something was defined: for messages and for `pathway rules show`."""
-
-    file: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
 
 
 @dataclass(frozen=True)
@@ -200,50 +148,6 @@ class Jurisdiction:
     classifications: dict[str, Classification]
     source: Source
     original_name: str | None = None
-
-
-@dataclass(frozen=True)
-class AttributeDef:
-    name: str
-    type: Literal["bool", "enum", "terms"]
-    values: tuple[Any, ...] | None
-    vocabulary: str | None = None  # for type terms
-    refine_by: str | None = None
-    member_of: str | None = None  # a list fact; the item's membership in it is the value
-    default: Any = None
-    title: str | None = None
-    citations: tuple[Citation, ...] = ()
-
-
-@dataclass(frozen=True)
-class Term:
-    name: str
-    label: str
-    aliases: tuple[str, ...]
-    description: str | None
-    attributes: dict[str, Any] = field(hash=False, compare=False)
-    citations: dict[str, tuple[Citation, ...]] = field(
-        default_factory=dict, hash=False, compare=False
-    )
-    notes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    name: str
-    fields: tuple[str, ...]  # product fields whose values are terms of this vocabulary
-    description: str | None
-    attributes: dict[str, AttributeDef]
-    terms: dict[str, Term]
-    aliases: dict[str, str]  # alias -> term
-    source: Source
-
-    def resolve(self, word: str) -> str | None:
-        """The term ``word`` names (a term or an alias), or None."""
-        key = word.strip().lower().replace("-", "_").replace(" ", "_")
-        if key in self.terms:
-            return key
-        return self.aliases.get(key)
 
 
 @dataclass(frozen=True)
@@ -392,10 +296,7 @@ class RuleBase:
         return definition.values if definition else None
 
     def vocabulary_for(self, product_field: str) -> Vocabulary | None:
-        for vocab in self.vocabularies.values():
-            if product_field in vocab.fields:
-                return vocab
-        return None
+        return vocabulary_for(self.vocabularies, product_field)
 
     def report_order(self, jurisdiction: str) -> dict[str, int]:
         """Derived facts in reasoning order: from the pathway decision, dependencies first."""

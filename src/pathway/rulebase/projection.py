@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..values import UNKNOWN, ListValue
-from .model import AttributeDef, RuleBase, Term, Vocabulary
+from .model import RuleBase
+from .vocabulary import AttributeDef, Term, Vocabulary
 
 MAX_INHERITANCE = 3  # inherit_from chains longer than this give unknown
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from ...contract.assessment import CitationOut, Out, RulebaseRef, SourceLocation
-from ...errors import ExitCode, InputError
+from ...errors import ExitCode
 
 FailOn = Literal["undetermined", "unchecked"]
 Status = Literal["pass", "fail", "undetermined", "unchecked"]
@@ -92,11 +92,3 @@ class CheckReport(Out):
         if self.errors:
             return ExitCode.BAD_INPUT
         return ExitCode.CHECK_FAILED if any(r.failed for r in self.results) else ExitCode.OK
-
-
-def error_of(exc: InputError) -> CheckError:
-    """A product that could not be read, as the report lists it."""
-    loc = exc.location
-    return CheckError(
-        file=loc.file, line=loc.line, column=loc.column, field=exc.field, message=exc.message
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...io.document import Document
 from .. import schema
-from ..model import Citation
+from ..references import Citation
 from .context import Context
 
 

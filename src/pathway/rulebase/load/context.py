@@ -14,16 +14,9 @@ from ...io.document import Document, Path_
 from ...io.pydantic_errors import to_input_error
 from ...text import did_you_mean
 from .. import schema
-from ..model import (
-    Citation,
-    Decision,
-    Effective,
-    FactDef,
-    Jurisdiction,
-    Rule,
-    Source,
-    Vocabulary,
-)
+from ..model import Decision, FactDef, Jurisdiction, Rule
+from ..references import Citation, Effective, Source
+from ..vocabulary import Vocabulary, vocabulary_for
 
 
 def as_rulebase_error(
@@ -159,10 +152,7 @@ class Context:
         return definition.values if definition else None
 
     def vocabulary_for(self, field_name: str) -> Vocabulary | None:
-        for vocab in self.vocabs.values():
-            if field_name in vocab.fields:
-                return vocab
-        return None
+        return vocabulary_for(self.vocabs, field_name)
 
     def when_unknown(
         self, doc: Document, fact: schema.FactSpec, path: Path_

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...io.document import Document
 from .. import schema
-from ..model import Classification, Jurisdiction, Pathway
+from ..model import Classification, FactDef, Jurisdiction, Pathway
 from .context import Context
 
 
@@ -16,13 +16,7 @@ def load_jurisdiction(ctx: Context, doc: Document, spec: schema.JurisdictionFile
             f"jurisdiction {spec.code!r} belongs in {spec.code}/jurisdiction.yaml",
             ("code",),
         )
-    pathway = ctx.facts.get(spec.pathway_fact)
-    if pathway is None or pathway.origin != "derived" or pathway.type != "enum":
-        raise ctx.error(
-            doc,
-            f"pathway_fact {spec.pathway_fact!r} must be a derived enum fact",
-            ("pathway_fact",),
-        )
+    pathway = _derived_enum(ctx, doc, "pathway_fact", spec.pathway_fact)
     if set(pathway.values or ()) != set(spec.pathways):
         raise ctx.error(
             doc,
@@ -43,13 +37,7 @@ def load_jurisdiction(ctx: Context, doc: Document, spec: schema.JurisdictionFile
             description=p.description,
         )
     if spec.classification_fact:
-        cls = ctx.facts.get(spec.classification_fact)
-        if cls is None or cls.origin != "derived" or cls.type != "enum":
-            raise ctx.error(
-                doc,
-                f"classification_fact {spec.classification_fact!r} must be a derived enum fact",
-                ("classification_fact",),
-            )
+        cls = _derived_enum(ctx, doc, "classification_fact", spec.classification_fact)
         missing = [v for v in cls.values or () if v not in spec.classifications]
         if missing:
             raise ctx.error(
@@ -69,3 +57,11 @@ def load_jurisdiction(ctx: Context, doc: Document, spec: schema.JurisdictionFile
         },
         source=ctx.source(doc, ()),
     )
+
+
+def _derived_enum(ctx: Context, doc: Document, key: str, name: str) -> FactDef:
+    """The derived enum fact ``name`` that a jurisdiction's ``key`` names."""
+    fact = ctx.facts.get(name)
+    if fact is None or fact.origin != "derived" or fact.type != "enum":
+        raise ctx.error(doc, f"{key} {name!r} must be a derived enum fact", (key,))
+    return fact

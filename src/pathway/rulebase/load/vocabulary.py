@@ -9,7 +9,9 @@ from ...contract.product import CombinedItem
 from ...io.document import Document, Path_
 from ...text import did_you_mean
 from .. import schema
-from ..model import AttributeDef, Citation, FactDef, Term, Vocabulary
+from ..model import FactDef
+from ..references import Citation
+from ..vocabulary import AttributeDef, Term, Vocabulary
 from .context import Context
 
 
