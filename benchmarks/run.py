@@ -118,7 +118,7 @@ def overhead(products: list[pathway.LoadedProduct]) -> None:
             start = time.perf_counter()
             assessor.assess(p, as_of=DAY)
             assessments[name].append(time.perf_counter() - start)
-        facts = build_facts(p.product, rb)
+        facts = build_facts(p.product, rb, DAY)
         for code in rb.jurisdictions:
             for name, assessor in assessors.items():
                 start = time.perf_counter()

@@ -1,17 +1,41 @@
-"""Shared fixtures: the shipped rule base, both evaluators, and vector files."""
+"""Shared fixtures: the shipped rule base, both evaluators, vector files, and the hypothesis
+profiles every property test runs under.
+
+Profiles (``HYPOTHESIS_PROFILE``): ``default`` (300 examples per property, the test suite),
+``thorough`` (10,000) and ``fuzz`` (100,000, for ``tests/test_fuzz.py``). Registered here, before
+any test module is imported, so that the choice never depends on collection order.
+"""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from ruamel.yaml import YAML
 
 import pathway
 from pathway.assessment.assessor import Assessor
+
+_SUPPRESSED = [
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+    HealthCheck.large_base_example,
+]
+for _profile, _count in (("default", 300), ("thorough", 10_000), ("fuzz", 100_000)):
+    settings.register_profile(
+        _profile,
+        max_examples=_count,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=_SUPPRESSED,
+    )
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -21,21 +45,6 @@ AS_OF = dt.date(2026, 11, 25)
 
 def read_yaml(path: Path) -> Any:
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-
-
-def merge(base: Any, over: Any) -> Any:
-    """Deep merge for vector files: mappings merge, everything else replaces."""
-    if isinstance(base, dict) and isinstance(over, dict):
-        out = copy.deepcopy(base)
-        for key, value in over.items():
-            out[key] = merge(out[key], value) if key in out else copy.deepcopy(value)
-        return out
-    return copy.deepcopy(over)
-
-
-def load_vectors(name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    data = read_yaml(VECTORS / name)
-    return data, data["vectors"]
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +65,3 @@ def oracle(rulebase: pathway.RuleBase) -> Assessor:
 @pytest.fixture(scope="session", params=["engine", "oracle"])
 def evaluator(request: pytest.FixtureRequest, engine: Assessor, oracle: Assessor) -> Assessor:
     return engine if request.param == "engine" else oracle
-
-
-def derived(result: pathway.JurisdictionResult) -> dict[str, Any]:
-    """The value of each derived fact in a jurisdiction's findings."""
-    return {f.fact: f.value for f in result.findings}

@@ -156,10 +156,7 @@ def deciding_space(rb: RuleBase, code: str) -> Space:
         for value in definition.values or ():
             raw = ()
             if vocab is not None:
-                raw = tuple(
-                    repr(vocab.terms[value].attributes.get(a, vocab.attributes[a].default))
-                    for a in attributes
-                )
+                raw = tuple(repr(_raw(vocab.attributes[a], value)) for a in attributes)
             key = (tuple(value in _many(leaf) for leaf in own), raw, value in named and value)
             groups.setdefault(key, []).append(value)
         classes = list(groups.values())
@@ -167,6 +164,15 @@ def deciding_space(rb: RuleBase, code: str) -> Space:
             classes = _with_item_fields(rb, classes, attributes)
         spaces.append(FieldSpace(name, definition.is_list, tuple(tuple(c) for c in classes)))
     return Space(code, tuple(spaces))
+
+
+def _raw(attr: Any, term: str) -> Any:
+    """What a term is for an attribute on every day: its values with their dates, or the
+    attribute's default (terms alike on every day form one class)."""
+    entries = attr.terms.get(term, ())
+    if not entries:
+        return attr.default
+    return tuple((e.effective and str(e.effective), e.value) for e in entries)
 
 
 def _relevant_attributes(rb: RuleBase, read: set[str]) -> set[tuple[str, str]]:
@@ -184,8 +190,7 @@ def _relevant_attributes(rb: RuleBase, read: set[str]) -> set[tuple[str, str]]:
         out.add((base, attr.name))
         if attr.member_of:
             todo.append(attr.member_of)
-        for term in vocab.terms.values():
-            raw = term.attributes.get(attr.name, attr.default)
+        for raw in attr.raw_forms():
             if isinstance(raw, dict) and "inherit_from" in raw:
                 todo.append(f"{raw['inherit_from']}.{attr.name}")
     return out
@@ -198,8 +203,7 @@ def _named_terms(rb: RuleBase, relevant: set[tuple[str, str]]) -> set[Any]:
         vocab = rb.vocabulary_for(base)
         assert vocab is not None
         attr = vocab.attributes[attr_name]
-        for term in vocab.terms.values():
-            raw = term.attributes.get(attr_name, attr.default)
+        for raw in attr.raw_forms():
             if isinstance(raw, dict):
                 named |= set(raw) - {"default", "inherit_from", "item_field"}
             elif isinstance(raw, list):
@@ -213,15 +217,7 @@ def _with_item_fields(
     """combined_with items as mappings with every value of the item fields read."""
     vocab = rb.vocabulary_for("combined_with")
     assert vocab is not None
-    item_fields = sorted(
-        {
-            raw["item_field"]
-            for a in attributes
-            for term in vocab.terms.values()
-            if isinstance(raw := term.attributes.get(a, vocab.attributes[a].default), dict)
-            and "item_field" in raw
-        }
-    )
+    item_fields = sorted({f for a in attributes if (f := vocab.attributes[a].item_field)})
     out = []
     for members in classes:
         for flags in itertools.product(TRI, repeat=len(item_fields)):

@@ -7,6 +7,7 @@ favoured so that most products reach a pathway.
 
 from __future__ import annotations
 
+import datetime as dt
 import typing
 from typing import Any
 
@@ -58,6 +59,22 @@ def terms(field: str) -> list[str]:
     vocab = RULEBASE.vocabulary_for(field)
     assert vocab is not None
     return list(vocab.terms)
+
+
+def eea_states(day: Any) -> list[str]:
+    """The states where EU medicinal-product law applies on ``day`` (the hospital exemption is
+    available there): the member-state terms whose ``eu_status`` is not third_country."""
+    vocab = RULEBASE.vocabulary_for("context.member_state")
+    assert vocab is not None
+    status = vocab.attributes["eu_status"]
+    return [
+        t
+        for t in vocab.terms
+        if (v := status.value_on(t, day)) is not None and v.value != "third_country"
+    ]
+
+
+HE_DAY = dt.date(2026, 11, 25)  # the day the properties assess on (conftest.AS_OF)
 
 
 def term_list(field: str, max_size: int = 4) -> st.SearchStrategy[Any]:
@@ -350,7 +367,7 @@ def hospital_exemption_products(draw: st.DrawFn) -> dict[str, Any]:
     data["use"]["infectious_disease_vaccine"] = False
     data["context"] = {
         "stage": "individual_patient",
-        "member_state": draw(st.sampled_from(terms("context.member_state"))),
+        "member_state": draw(st.sampled_from(eea_states(HE_DAY))),
         "hospital_exemption": dict.fromkeys(HE_CONDITIONS, True),
     }
     data["combined_with"] = []
@@ -372,7 +389,12 @@ def products() -> st.SearchStrategy[dict[str, Any]]:
 def _attribute_terms(field: str, attribute: str, value: Any) -> list[str]:
     vocab = RULEBASE.vocabulary_for(field)
     assert vocab is not None
-    return [name for name, term in vocab.terms.items() if term.attributes.get(attribute) == value]
+    attr = vocab.attributes[attribute]
+    return [
+        name
+        for name in vocab.terms
+        if (v := attr.value_on(name, HE_DAY)) is not None and v.value == value
+    ]
 
 
 # The ASRM risk-class order (rules/jp/asrm/risk_class.yaml, MHLW Figure 2), as the product fields

@@ -86,6 +86,7 @@ def run(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProc
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_product_file(tmp_path: Path, name: str) -> None:
     content, where, words = CASES[name]

@@ -9,11 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import pathway
 from pathway.batch import FAULT
 
 ORGAN = "format: 1\nname: {name}\njurisdictions: [us]\nmaterial: {{form: vascularized_organ}}\n"
 COUNT = 160  # ten chunks: every worker gets several
+
+pytestmark = pytest.mark.slow  # each test starts the CLI or worker processes
 
 
 def portfolio(folder: Path, broken: set[int] = frozenset()) -> list[Path]:  # type: ignore[assignment]

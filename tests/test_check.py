@@ -133,6 +133,7 @@ def test_portfolio_passes_with_no_sarif_results(portfolio: Path) -> None:
     assert log["runs"][0]["results"] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, old, new, code", MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_one_changed_fact_is_one_result_on_its_line(
     portfolio: Path, name: str, old: str, new: str, code: str
@@ -346,6 +347,7 @@ def test_pre_commit_hook_runs_pathway_check() -> None:
     assert not re.search(hook["files"], ".pre-commit-config.yaml")
 
 
+@pytest.mark.slow
 def test_action_script_checks_and_writes_sarif(tmp_path: Path) -> None:
     """Run the composite action's own check step as GitHub would, on the shipped examples."""
     import os

@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 import pathway
 from pathway.assessment.assessor import Assessor
+from pathway.authoring.vectors import all_vectors
 from pathway.errors import InputError
 from pathway.evaluate.result import Evaluation
 from pathway.facts import FactView, build_facts
@@ -50,7 +51,7 @@ from pathway.rulebase.conditions import (
 )
 from pathway.rulebase.model import decision_order
 
-from .conftest import AS_OF, EXAMPLES, VECTORS, merge, read_yaml
+from .conftest import AS_OF, EXAMPLES, VECTORS, read_yaml
 from .deciding_space import Space, deciding_space, drop_path, near
 
 RB = pathway.load_rulebase()
@@ -121,7 +122,7 @@ def check_decides(code: str, result: pathway.JurisdictionResult) -> None:
 
 
 def check_caution(code: str, loaded: LoadedProduct, day: dt.date, pathway_id: str) -> None:
-    facts = build_facts(loaded.product, RB)
+    facts = build_facts(loaded.product, RB, day)
     dets = [(d.fact, d.value) for d in loaded.product.determinations]
     gaps = caution_gaps(code, facts, ENGINE.evaluator.evaluate(code, facts, day, dets), day)
     assert not gaps, (
@@ -197,6 +198,7 @@ def sampled(code: str, strategy: st.SearchStrategy[dict[str, Any]]) -> Counter[s
     return counts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", list(RB.jurisdictions))
 def test_every_deciding_combination_decides_or_asks(code: str) -> None:
     space: Space = SPACES[code]
@@ -213,9 +215,7 @@ def test_every_deciding_combination_decides_or_asks(code: str) -> None:
 def light_seeds(code: str) -> list[dict[str, Any]]:
     """Vector and example products that reach a pathway without premarket review."""
     products = [read_yaml(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
-    for path in sorted(VECTORS.rglob("*.yaml")):
-        data = read_yaml(path)
-        products += [merge(data["base"], v["product"]) for v in data["vectors"]]
+    products += [v.product for v in all_vectors(VECTORS, AS_OF)]
     seeds = []
     for data in products:
         data = {k: v for k, v in data.items() if k not in ("expect", "jurisdictions")}
@@ -228,6 +228,7 @@ def light_seeds(code: str) -> list[dict[str, Any]]:
     return seeds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", list(RB.jurisdictions))
 def test_no_light_pathway_with_an_unknown_deciding_fact(code: str) -> None:
     """Sampled near the products that reach a pathway without premarket review, where caution
@@ -238,6 +239,7 @@ def test_no_light_pathway_with_an_unknown_deciding_fact(code: str) -> None:
     assert sum(counts[p] for p in LIGHT) and counts["undetermined"], counts
 
 
+@pytest.mark.slow
 def test_caution_finds_a_conclusion_resting_on_an_unknown_fact() -> None:
     """The check itself: an evaluation that concluded us.361 meets the facts of the same product
     with its intended use unknown (what an engine treating unknown as "not nonclinical" would
@@ -248,10 +250,10 @@ def test_caution_finds_a_conclusion_resting_on_an_unknown_fact() -> None:
         if pathway.assess(s, ["us"], AS_OF).jurisdictions["us"].pathway == "us.361"
     )
     known = load_product(seed, RB).product
-    ev = ENGINE.evaluator.evaluate("us", build_facts(known, RB), AS_OF, [])
-    assert caution_gaps("us", build_facts(known, RB), ev, AS_OF) == []
+    ev = ENGINE.evaluator.evaluate("us", build_facts(known, RB, AS_OF), AS_OF, [])
+    assert caution_gaps("us", build_facts(known, RB, AS_OF), ev, AS_OF) == []
     blind = load_product({**seed, "use": {**seed.get("use", {}), "intended_use": "unknown"}}, RB)
-    gaps = caution_gaps("us", build_facts(blind.product, RB), ev, AS_OF)
+    gaps = caution_gaps("us", build_facts(blind.product, RB, AS_OF), ev, AS_OF)
     assert ("us.pathway.nonclinical", "is ruled out", ["use.intended_use"]) in gaps
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,6 +81,7 @@ assignments = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=800, derandomize=True)
 @given(conditions, assignments)
 def test_definitely_true_iff_some_dnf_conjunction_is(
@@ -93,6 +95,7 @@ def test_definitely_true_iff_some_dnf_conjunction_is(
     assert (value is True) == some
 
 
+@pytest.mark.slow
 @settings(max_examples=800, derandomize=True)
 @given(conditions, assignments)
 def test_nnf_keeps_three_valued_meaning(cond: Condition, facts: dict[str, Any]) -> None:
@@ -101,6 +104,7 @@ def test_nnf_keeps_three_valued_meaning(cond: Condition, facts: dict[str, Any]) 
     assert evaluate(nnf(Not(cond), domain), lookup) == evaluate(Not(cond), lookup)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, derandomize=True)
 @given(conditions, assignments, st.sampled_from(["b", "e", "l"]))
 def test_forgetting_a_fact_never_flips_a_known_result(

@@ -23,10 +23,11 @@ from .conftest import AS_OF, EXAMPLES
 SVF = EXAMPLES / "svf-knee.yaml"
 
 
+@pytest.mark.slow
 def test_many_evaluations_do_not_leak_sessions(rulebase: pathway.RuleBase) -> None:
     """durable_rules allows 1024 live sessions per ruleset: every evaluation must delete its own."""
     engine = Engine(rulebase, memo=0)
-    facts = build_facts(load_product(SVF, rulebase).product, rulebase)
+    facts = build_facts(load_product(SVF, rulebase).product, rulebase, AS_OF)
     first = engine.evaluate("us", facts, AS_OF)
     for _ in range(3000):
         assert engine.evaluate("us", facts, AS_OF).derived == first.derived
@@ -35,7 +36,7 @@ def test_many_evaluations_do_not_leak_sessions(rulebase: pathway.RuleBase) -> No
 def test_no_background_threads(rulebase: pathway.RuleBase) -> None:
     before = threading.active_count()
     engine = Engine(rulebase)
-    facts = build_facts(load_product(SVF, rulebase).product, rulebase)
+    facts = build_facts(load_product(SVF, rulebase).product, rulebase, AS_OF)
     engine.evaluate("us", facts, AS_OF)
     assert threading.active_count() == before
 
@@ -44,7 +45,7 @@ def test_exception_in_an_action_is_surfaced(
     rulebase: pathway.RuleBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = Engine(rulebase)
-    facts = build_facts(load_product(SVF, rulebase).product, rulebase)
+    facts = build_facts(load_product(SVF, rulebase).product, rulebase, AS_OF)
     original = Recorder.derive
 
     def broken(self: Recorder, rule: Any) -> bool:
@@ -88,6 +89,7 @@ def test_day_without_rules_in_force(rulebase: pathway.RuleBase) -> None:
     assert any("no United States (FDA) rules in force" in n.text for n in result.notes)
 
 
+@pytest.mark.slow
 def test_threads_give_the_same_results(rulebase: pathway.RuleBase) -> None:
     assessor = pathway.Assessor(rulebase)
     files = sorted(EXAMPLES.glob("*.yaml"))
@@ -143,6 +145,7 @@ def test_compiled_rules_compare_fields_with_constants_only(rulebase: pathway.Rul
                 assert all(set(t) <= {"v", "$neq", "$lt", "$gte"} for t in tests[2:]), test
 
 
+@pytest.mark.slow
 def test_a_product_no_rule_matches_does_not_crash_the_engine() -> None:
     """durable_rules corrupts memory deleting a session none of whose facts matched a rule; the
     engine's catch-all rule prevents it. Run in a subprocess so a crash fails this test."""
@@ -222,13 +225,13 @@ def test_a_ruleset_too_wide_for_durable_is_refused() -> None:
 
 def test_the_same_facts_are_evaluated_once(rulebase: pathway.RuleBase) -> None:
     engine = Engine(rulebase)
-    facts = build_facts(load_product(SVF, rulebase).product, rulebase)
+    facts = build_facts(load_product(SVF, rulebase).product, rulebase, AS_OF)
     first = engine.evaluate("us", facts, AS_OF)
     sessions = next(engine._sids)
     again = engine.evaluate("us", facts, AS_OF)
     assert again.comparable() == first.comparable()
     assert next(engine._sids) == sessions + 1  # no session was opened for the repeat
-    other = build_facts(load_product(EXAMPLES / "prp-knee.yaml", rulebase).product, rulebase)
+    other = build_facts(load_product(EXAMPLES / "prp-knee.yaml", rulebase).product, rulebase, AS_OF)
     assert engine.evaluate("us", other, AS_OF).derived != first.derived
     fresh = Engine(rulebase, memo=0).evaluate("us", facts, AS_OF)
     assert fresh.comparable() == first.comparable()

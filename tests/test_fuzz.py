@@ -64,7 +64,7 @@ _COMMON: dict[str, Any] = {
         HealthCheck.large_base_example,
     ],
 }
-settings.register_profile("fuzz", max_examples=100_000, **_COMMON)
+pytestmark = pytest.mark.slow
 PROPERTY = settings(max_examples=EXAMPLES, **_COMMON)
 CLI = settings(max_examples=CLI_EXAMPLES, **_COMMON)
 

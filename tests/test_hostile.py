@@ -26,6 +26,8 @@ WALL_LIMIT = 1.0  # seconds, interpreter start-up included
 MEMORY_LIMIT_MB = 100  # peak RSS; the CLI needs about 40 MB to refuse a file
 HARD_TIMEOUT = 30  # a hung child is killed and the case fails
 
+pytestmark = pytest.mark.slow  # each test starts the CLI or worker processes
+
 
 @dataclass
 class Run:

@@ -46,6 +46,7 @@ def _refuse(*args: Any, **kwargs: Any) -> Any:
     raise jsonpos.NotPlainJSON
 
 
+@pytest.mark.slow
 @settings(max_examples=300, derandomize=True, deadline=None)
 @given(DOCS, st.sampled_from([None, 1, 2]))
 def test_same_data_and_positions_as_the_yaml_reader(data: Any, indent: int | None) -> None:

@@ -169,6 +169,17 @@ PLANTED_RULES = {
     then: {us.planted_flag: false}
     citations: ["21 CFR 1271.3(d)"]
 """,
+    "lint.unverified-decides": """
+  - id: us.planted.ssp_unverified
+    title: Rinsed autologous tissue in one operation keeps the exception (resting on an unchecked source)
+    when:
+      - use.same_surgical_procedure: true
+      - material.origin: autologous
+      - processing: {only: [rinsing]}
+    then: {us.ssp: true}
+    citations:
+      - {ref: "A planted note nobody checked", url: "https://example.org/planted", basis: unverified}
+""",
     "lint.overlap": """
   - id: us.planted.systemic_fails_reproductive
     title: Reproductive use fails criterion 4 (contradicts us.systemic.reproductive)
@@ -189,6 +200,7 @@ EXPECTED_RULES = {
     "lint.never-fires/shadowed-case": "us.planted.choice.cells_again",
     "lint.never-fires/other-period": "us.planted.flag_early_reader",
     "lint.overlap": "us.planted.systemic_fails_reproductive",
+    "lint.unverified-decides": "us.planted.ssp_unverified",
 }
 
 
@@ -206,6 +218,7 @@ def lines_of(output: str) -> list[str]:
     return output.strip().splitlines()[1:]  # after the summary
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PLANTED_RULES))
 def test_planted_analysis_defect_is_reported(tmp_path: Path, name: str) -> None:
     check = name.split("/")[0]
@@ -223,6 +236,40 @@ def test_planted_analysis_defect_is_reported(tmp_path: Path, name: str) -> None:
     shipped = {(f.check, f.rules) for f in lint(pathway.load_rulebase())}
     new = [f for f in lint(pathway.load_rulebase(root)) if (f.check, f.rules) not in shipped]
     assert all(any("planted" in r for r in f.rules) for f in new), new
+
+
+def test_an_unverified_vocabulary_value_on_the_way_to_a_lighter_pathway_is_reported(
+    tmp_path: Path,
+) -> None:
+    """A value the US minimal-manipulation test reads (rinsing of structural tissue: minimal, on
+    the way to 361) made to rest on an unverified source alone is a finding; the same value with
+    a verified source is not."""
+    text = (SHIPPED / "us" / "vocabulary" / "processing.yaml").read_text(encoding="utf-8")
+    old = "      rinsing: {value: minimal, citations: attribute}\n"
+    assert old in text
+    planted = (
+        '      rinsing: {value: minimal, citations: [{ref: "Unchecked note", '
+        'url: "https://example.org/unchecked", basis: unverified}]}\n'
+    )
+    root = copy_rules(tmp_path, {"us/vocabulary/processing.yaml": text.replace(old, planted, 1)})
+    findings = [
+        f for f in lint(pathway.load_rulebase(root)) if f.check == "lint.unverified-decides"
+    ]
+    assert [f.location.file for f in findings if f.location] == ["us/vocabulary/processing.yaml"]
+    assert "rinsing" in findings[0].message and "us_mm_structural" in findings[0].message
+
+
+def test_an_unverified_rule_that_can_only_require_more_is_not_reported() -> None:
+    """Rules resting only on unverified sources exist in the shipped base (e.g. the ASRM Class II
+    item for cultured cells): they make the answer stricter, never lighter, so lint is clean."""
+    rb = pathway.load_rulebase()
+    unverified = [
+        r.id
+        for r in rb.rules
+        if r.kind == "derive" and all(c.basis == "unverified" for c in r.citations)
+    ]
+    assert unverified
+    assert not [f for f in lint(rb) if f.check == "lint.unverified-decides"]
 
 
 def test_overlap_gives_a_counterexample_that_breaks_the_assessment(tmp_path: Path) -> None:
@@ -278,6 +325,7 @@ LOADER_DEFECTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(LOADER_DEFECTS))
 def test_loader_defect_is_reported_with_its_check(tmp_path: Path, name: str) -> None:
     root = planted(tmp_path, *DEFECTS[name][:3])

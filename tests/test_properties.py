@@ -7,11 +7,10 @@ figure reported in the closing note of issue 2).
 from __future__ import annotations
 
 import copy
-import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pathway
@@ -32,15 +31,7 @@ from .strategies import (
     products_361,
 )
 
-for _profile, _count in (("default", 300), ("thorough", 10_000)):
-    settings.register_profile(
-        _profile,
-        max_examples=_count,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+pytestmark = pytest.mark.slow
 
 ENGINE = pathway.Assessor(RULEBASE, Engine(RULEBASE, memo=0))  # the C engine every time
 ORACLE = pathway.Assessor(RULEBASE, "oracle")
@@ -69,7 +60,7 @@ def outcome(
 @given(products())
 def test_engine_and_oracle_agree(data: dict[str, Any]) -> None:
     product = loaded(data)
-    facts = build_facts(product.product, RULEBASE)
+    facts = build_facts(product.product, RULEBASE, AS_OF)
     dets = [(d.fact, d.value) for d in product.product.determinations]
     for code in RULEBASE.jurisdictions:
         try:

@@ -127,23 +127,47 @@ DEFECTS = {
         "effective: {from: 2021-05-20}",
         "overlaps",
     ),
-    "unknown vocabulary attribute": (
+    "unknown vocabulary key": (
         "vocabulary/processing.yaml",
-        "    label: Encapsulation\n",
-        "    label: Encapsulation\n    us_ssp_sucj: true\n",
-        "did you mean 'us_ssp_such'",
+        "  encapsulation: {label: Encapsulation,",
+        "  encapsulation: {us_ssp_such: true, label: Encapsulation,",
+        "unknown key 'us_ssp_such'",
+    ),
+    "attribute value for an unknown term": (
+        "us/vocabulary/processing.yaml",
+        "      rinsing: {value: true, citations: attribute}",
+        "      rinsng: {value: true, citations: attribute}",
+        "did you mean 'rinsing'",
     ),
     "vocabulary value out of domain": (
-        "vocabulary/processing.yaml",
-        "us_mm_structural: {default: more_than_minimal, bone: minimal}",
-        "us_mm_structural: {default: more_than_minimal, bone: minimall}",
+        "us/vocabulary/processing.yaml",
+        '        value: {default: more_than_minimal, bone: minimal}\n        citations: attribute\n        note: "Example 10-1b',
+        '        value: {default: more_than_minimal, bone: minimall}\n        citations: attribute\n        note: "Example 10-1b',
         "is not a value",
     ),
     "refinement by unknown term": (
-        "vocabulary/processing.yaml",
-        "us_mm_structural: {default: more_than_minimal, bone: minimal}",
-        "us_mm_structural: {default: more_than_minimal, bones: minimal}",
+        "us/vocabulary/processing.yaml",
+        '        value: {default: more_than_minimal, bone: minimal}\n        citations: attribute\n        note: "Example 10-1b',
+        '        value: {default: more_than_minimal, bones: minimal}\n        citations: attribute\n        note: "Example 10-1b',
         "is not a term",
+    ),
+    "vocabulary value without a source": (
+        "us/vocabulary/processing.yaml",
+        "      cleansing: {value: minimal, citations: attribute}",
+        "      cleansing: {value: minimal, citations: []}",
+        "cites its source",
+    ),
+    "vocabulary value that does not say what it rests on": (
+        "us/vocabulary/processing.yaml",
+        "      cleansing: {value: minimal, citations: attribute}",
+        "      cleansing: {value: minimal}",
+        "citations",
+    ),
+    "overlapping dated vocabulary values": (
+        "eu/vocabulary/member_state.yaml",
+        "        - {value: member, from: 2013-07-01,",
+        "        - {value: member, from: 2013-06-01,",
+        "overlap",
     ),
     "unknown kind": ("us/notes.yaml", "kind: rules", "kind: rule", "did you mean 'rules'"),
     "rule outside its folder prefix": (
@@ -155,6 +179,7 @@ DEFECTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DEFECTS))
 def test_planted_defect_is_refused(tmp_path: Path, name: str) -> None:
     file, old, new, words = DEFECTS[name]

@@ -10,6 +10,7 @@ is structural is a vocabulary entry, and how a term gives a value is one of the 
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import sys
 from collections.abc import Mapping
@@ -19,7 +20,8 @@ from typing import Any
 from .contract.fields import FALLBACKS, defaulted_fields
 from .contract.product import CombinedItem, Product
 from .rulebase.model import RuleBase
-from .rulebase.projection import term_value
+from .rulebase.projection import project
+from .rulebase.references import Citation
 from .rulebase.vocabulary import AttributeDef, Vocabulary
 from .text import word
 from .values import UNKNOWN, ListValue
@@ -27,10 +29,13 @@ from .values import UNKNOWN, ListValue
 
 @dataclass(frozen=True)
 class Contribution:
-    """One item's part in a projection: ``term`` gave ``value``."""
+    """One item's part in a projection: ``term`` gave ``value``, resting on ``citations`` (the
+    value's own sources, then the attribute's), with the vocabulary's ``note`` on it."""
 
     term: str
     value: Any
+    citations: tuple[Citation, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,13 @@ def _as_fact(value: Any, is_list: bool) -> Any:
 
 
 class _Projector:
-    def __init__(self, rulebase: RuleBase, product: Product, values: dict[str, Any]) -> None:
+    def __init__(
+        self, rulebase: RuleBase, product: Product, values: dict[str, Any], day: _dt.date
+    ) -> None:
         self.rb = rulebase
         self.product = product
         self.values = values
+        self.day = day
         self.contributions: dict[str, tuple[Contribution, ...]] = {}
 
     def items(self, field_name: str) -> list[tuple[str, Any]] | None:
@@ -105,29 +113,33 @@ class _Projector:
                 contributions = []
                 open_ = isinstance(base, ListValue) and base.open
                 for term_name, item in items:
-                    value = term_value(
-                        self.rb, self.values, vocab, vocab.terms[term_name], attr, item
+                    got = project(
+                        self.rb, self.values, vocab, vocab.terms[term_name], attr, self.day, item
                     )
-                    contributions.append(Contribution(term_name, value))
-                    if value is UNKNOWN:
+                    contributions.append(
+                        Contribution(term_name, got.value, got.citations, got.note)
+                    )
+                    if got.value is UNKNOWN:
                         open_ = True
                     else:
-                        known.add(value)
+                        known.add(got.value)
                 self.values[name] = ListValue(frozenset(known), open=open_)
                 self.contributions[name] = tuple(contributions)
             else:
                 if base is UNKNOWN:
                     self.values[name] = ListValue.unknown() if definition.is_list else UNKNOWN
                     continue
-                value = term_value(self.rb, self.values, vocab, vocab.terms[base], attr)
+                got = project(self.rb, self.values, vocab, vocab.terms[base], attr, self.day)
+                value = got.value
                 if definition.is_list:
                     value = ListValue.unknown() if value is UNKNOWN else ListValue(frozenset(value))
                 self.values[name] = value
-                self.contributions[name] = (Contribution(base, value),)
+                self.contributions[name] = (Contribution(base, value, got.citations, got.note),)
 
 
-def build_facts(product: Product, rulebase: RuleBase) -> FactView:
-    """The fact view of ``product`` (whose vocabulary terms must already be canonical)."""
+def build_facts(product: Product, rulebase: RuleBase, day: _dt.date) -> FactView:
+    """The fact view of ``product`` on ``day`` (the vocabularies' values in force that day; the
+    product's vocabulary terms must already be canonical)."""
     values: dict[str, Any] = {}
     assumptions = []
     for name, definition in rulebase.facts.items():
@@ -145,7 +157,7 @@ def build_facts(product: Product, rulebase: RuleBase) -> FactView:
             assumptions.append(
                 f"{path} is not given: taken from {source} ({reason}) ({path}: {word(values[path])})"
             )
-    projector = _Projector(rulebase, product, values)
+    projector = _Projector(rulebase, product, values, day)
     vocabs = list(rulebase.vocabularies.values())
     # plain projections first, then those that test membership in another projection
     for member_pass in (False, True):

@@ -69,8 +69,8 @@ def items_answered(
     for item in raw if isinstance(raw, list) else []:
         kind = item.get("kind") if isinstance(item, dict) else item
         term = vocab.resolve(str(kind)) if vocab is not None else None
-        spec = vocab.terms[term].attributes.get(attribute) if vocab and term else None
-        if isinstance(spec, dict) and spec.get("item_field") == item_field:
+        attr = vocab.attributes.get(attribute) if vocab is not None else None
+        if term is not None and attr is not None and attr.item_field_of(term) == item_field:
             item = (
                 {**item, item_field: value}
                 if isinstance(item, dict)

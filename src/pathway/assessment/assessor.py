@@ -72,7 +72,7 @@ class Assessor:
         loaded = self.load(product)
         day = as_of or _dt.date.today()
         codes = self.codes(loaded, jurisdictions)
-        facts = build_facts(loaded.product, self.rulebase)
+        facts = build_facts(loaded.product, self.rulebase, day)
         results = {code: self._jurisdiction(loaded, facts, code, day) for code in codes}
         return Assessment(
             product=ProductRef(name=loaded.product.name, file=loaded.file, sha256=loaded.sha256),
@@ -96,7 +96,7 @@ class Assessor:
 
     def evaluate(self, loaded: LoadedProduct, code: str, day: _dt.date) -> Evaluation:
         """The bare evaluation of one jurisdiction (no report): for what-if searches."""
-        facts = build_facts(loaded.product, self.rulebase)
+        facts = build_facts(loaded.product, self.rulebase, day)
         return self.evaluator.evaluate(code, facts, day, loaded.product.determined_on(day))
 
     def _jurisdiction(

@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..contract.assessment import CitationOut, FactUse, Finding
+from ..contract.assessment import FactUse, Finding
 from ..contract.product import Determination
 from ..evaluate.result import Evaluation
 from ..facts import FactView
 from ..rulebase.conditions import AnyOf, Condition, Leaf, eval_leaf, evaluate, facts_of
 from ..rulebase.model import Rule, RuleBase
-from ..rulebase.references import cite_all
+from ..rulebase.references import Citation, cite_all
 from ..text import word
 from ..values import ListValue, as_data
 from .locate import Locator
@@ -41,6 +41,8 @@ class _Use:
     term: Any = None
     rules: tuple[str, ...] = ()
     item: bool = False  # located at a list item of ``input``/``fact`` rather than the field
+    citations: tuple[Citation, ...] = ()  # vocabulary: what the term's value rests on
+    note: str | None = None  # vocabulary: the term's note on it
 
 
 MEMO_LIMIT = 20_000  # remembered explanations; the memo is emptied when full
@@ -188,6 +190,8 @@ class Explainer:
                     input=base,
                     term=p.term,
                     item=is_list,
+                    citations=p.citations,
+                    note=p.note,
                 )
                 for p in parts
             ]
@@ -220,11 +224,7 @@ class Explainer:
                 location = loc.item(use.fact, use.term) if use.item else loc.field(use.fact)
         elif use.kind == "vocabulary" and loc is not None and use.input is not None:
             location = loc.item(use.input, use.term) if use.item else loc.field(use.input)
-        citations: list[CitationOut] = []
-        note = None
-        if use.kind == "vocabulary" and use.input is not None:
-            citations, note = self._vocabulary_basis(use.input, use.fact, use.term)
-        elif use.kind == "determination" and loc is not None:
+        if use.kind == "determination" and loc is not None:
             location = loc.determination(use.fact)
         return FactUse(
             fact=use.fact,
@@ -234,31 +234,9 @@ class Explainer:
             term=use.term,
             rules=list(use.rules),
             location=location,
-            citations=citations,
-            note=note,
+            citations=cite_all(use.citations),
+            note=use.note,
         )
-
-    def _vocabulary_basis(
-        self, field: str, fact: str, term: Any
-    ) -> tuple[list[CitationOut], str | None]:
-        """The citations behind a vocabulary term's attribute, and the term's note on it."""
-        key = ("vocabulary-basis", fact, term)
-        found = self.memo.get(key)
-        if found is None:
-            vocab = self.rb.vocabulary_for(field)
-            attribute = fact.rpartition(".")[2]
-            citations: list[CitationOut] = []
-            note = None
-            if vocab is not None:
-                definition = vocab.attributes.get(attribute)
-                entry = vocab.terms.get(term) if isinstance(term, str) else None
-                sources = list(definition.citations if definition else ())
-                if entry is not None:
-                    sources = [*entry.citations.get(attribute, ()), *sources]
-                    note = entry.notes.get(attribute)
-                citations = cite_all(sources)
-            found = self.memo[key] = (citations, note)
-        return found[0], found[1]
 
 
 def _hashable(value: Any) -> Any:

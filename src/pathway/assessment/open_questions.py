@@ -117,11 +117,7 @@ class QuestionFinder:
         vocab = self.rb.vocabulary_for(base)
         if vocab is None:
             return None
-        for term in vocab.terms.values():
-            raw = term.attributes.get(attribute)
-            if isinstance(raw, dict) and "item_field" in raw:
-                return str(raw["item_field"])
-        return None
+        return vocab.attributes[attribute].item_field
 
     def questions(self, target: str) -> list[Question]:
         definition = self.rb.facts[target]

@@ -42,7 +42,7 @@ def exercised(
             loaded = load_product(vector.product, rb)
         except InputError:
             continue
-        facts = build_facts(loaded.product, rb)
+        facts = build_facts(loaded.product, rb, vector.as_of)
         dets = loaded.product.determined_on(vector.as_of)
         for code in [c for c in vector.expect if c in rb.jurisdictions] or list(rb.jurisdictions):
             try:

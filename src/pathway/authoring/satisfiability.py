@@ -27,20 +27,17 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from ..rulebase.conditions import Conjunction, Leaf, eval_leaf
+from ..rulebase.conditions import Conjunction, Leaf
 from ..rulebase.model import FactDef, RuleBase
 from ..rulebase.projection import term_value
 from ..rulebase.vocabulary import AttributeDef, Vocabulary
 from ..text import word
 from ..values import UNKNOWN, ListValue
-
-Producible = Mapping[str, frozenset[Any]]
-"""Derived fact -> the values rules (or an expert's answer to its question) can give it."""
+from .witness import ListNeeds, Producible, Witness, group, holds, many
 
 MAX_COMBINATIONS = 20_000
 """Combinations of vocabulary terms tried per conjunction; past it, the conjunction is assumed
@@ -49,83 +46,31 @@ to hold (``Witness.exact`` is false), so lint errs toward "can hold"."""
 _NONE = object()
 
 
-@dataclass(frozen=True)
-class Witness:
-    """Values under which every test of a conjunction holds."""
-
-    values: dict[str, Any]  # fact -> value (a ListValue for lists)
-    items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list field -> items shown
-    exact: bool = True  # false: too many combinations to search; assumed to hold
-
-    def shown(self, facts: Iterable[str] | None = None) -> tuple[tuple[str, str], ...]:
-        """(fact, value in words), for ``facts`` (default: every fact of the witness)."""
-        names = list(self.values) if facts is None else [f for f in facts if f in self.values]
-        out = []
-        for name in names:
-            if name in self.items:
-                out.append((name, "[" + ", ".join(self.items[name]) + "]"))
-            else:
-                out.append((name, word(self.values[name])))
-        return tuple(out)
-
-
-def _group(tests: Iterable[Leaf]) -> dict[str, list[Leaf]]:
-    out: dict[str, list[Leaf]] = {}
-    for leaf in tests:
-        out.setdefault(leaf.fact, []).append(leaf)
-    return out
-
-
-def _holds(tests: Iterable[Leaf], value: Any) -> bool:
-    return all(eval_leaf(leaf, value) is True for leaf in tests)
-
-
-def _many(leaf: Leaf) -> tuple[Any, ...]:
-    return leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
-
-
-@dataclass
-class _ListNeeds:
-    """What the tests of one list fact ask of its items."""
-
-    required: list[Any] = field(default_factory=list)  # each must be present
-    any_of: list[tuple[Any, ...]] = field(default_factory=list)  # one of each must be present
-    excluded: set[Any] = field(default_factory=set)  # none may be present
-
-    @staticmethod
-    def of(tests: Iterable[Leaf], domain: tuple[Any, ...] | None) -> _ListNeeds:
-        needs = _ListNeeds()
-        for leaf in tests:
-            if leaf.op == "includes":
-                needs.required.append(leaf.value)
-            elif leaf.op == "includes_any":
-                needs.any_of.append(_many(leaf))
-            elif leaf.op in ("excludes", "includes_none"):
-                needs.excluded.update(_many(leaf))
-            elif leaf.op == "only":
-                needs.excluded.update(v for v in domain or () if v not in _many(leaf))
-        return needs
-
-
 class Satisfier:
     """Finds witnesses for conjunctions of one rule base (input parts are cached)."""
 
     def __init__(self, rulebase: RuleBase) -> None:
         self.rb = rulebase
-        self._inputs: dict[frozenset[Leaf], Witness | None] = {}
+        self._inputs: dict[tuple[int, frozenset[Leaf]], Witness | None] = {}
         self._deps: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ the question
 
-    def witness(self, conj: Conjunction, producible: Producible | None = None) -> Witness | None:
-        """Values making every test of ``conj`` true, or None when there are none.
+    def witness(
+        self,
+        conj: Conjunction,
+        producible: Producible | None = None,
+        day: _dt.date | None = None,
+    ) -> Witness | None:
+        """Values making every test of ``conj`` true on ``day`` (the vocabularies' values then;
+        default today), or None when there are none.
 
         ``producible`` limits each derived fact to the values rules can give it (None: any value
         of its domain).
         """
         values: dict[str, Any] = {}
         rest: list[Leaf] = []
-        for fact, tests in _group(conj).items():
+        for fact, tests in group(conj).items():
             definition = self.rb.facts[fact]
             if definition.origin != "derived":
                 rest.extend(tests)
@@ -134,9 +79,10 @@ class Satisfier:
             if not allowed:
                 return None
             values[fact] = allowed[0]
-        key = frozenset(rest)
+        day = day or _dt.date.today()
+        key = (self.rb.vocabulary_epoch(day), frozenset(rest))
         if key not in self._inputs:
-            self._inputs[key] = self._solve_inputs(rest)
+            self._inputs[key] = self._solve_inputs(rest, day)
         found = self._inputs[key]
         if found is None:
             return None
@@ -147,7 +93,7 @@ class Satisfier:
     ) -> list[tuple[str, tuple[Any, ...]]]:
         """The derived facts of ``conj`` whose wanted values no rule can produce, with those values."""
         out = []
-        for fact, tests in _group(conj).items():
+        for fact, tests in group(conj).items():
             definition = self.rb.facts[fact]
             if definition.origin != "derived":
                 continue
@@ -163,13 +109,13 @@ class Satisfier:
         return [
             v
             for v in definition.values or ()
-            if (allowed is None or v in allowed) and _holds(tests, v)
+            if (allowed is None or v in allowed) and holds(tests, v)
         ]
 
     # ------------------------------------------------------------------ input facts
 
-    def _solve_inputs(self, tests: list[Leaf]) -> Witness | None:
-        by_fact = _group(tests)
+    def _solve_inputs(self, tests: list[Leaf], day: _dt.date) -> Witness | None:
+        by_fact = group(tests)
         linked: set[str] = set()
         for fact in by_fact:
             definition = self.rb.facts[fact]
@@ -189,6 +135,7 @@ class Satisfier:
         if not linked:
             return Witness(values)
         found = self._vocabulary(
+            day,
             sorted(linked),
             {
                 f: t
@@ -204,7 +151,7 @@ class Satisfier:
         """A value of a fact outside any vocabulary that passes every test, or _NONE."""
         candidates: list[Any]
         if definition.type == "list":
-            needs = _ListNeeds.of(tests, definition.values)
+            needs = ListNeeds.of(tests, definition.values)
             items = set(needs.required)
             for group in needs.any_of:
                 if not items & set(group):
@@ -218,10 +165,10 @@ class Satisfier:
         elif definition.values is not None:
             candidates = list(definition.values)
         else:  # free text: a value a test names, or one no test names
-            named = [v for leaf in tests for v in _many(leaf)]
+            named = [v for leaf in tests for v in many(leaf)]
             candidates = [*named, "(other text)"]
         for value in candidates:
-            if _holds(tests, value):
+            if holds(tests, value):
                 return value
         return _NONE
 
@@ -241,8 +188,7 @@ class Satisfier:
         out = set(definition.depends_on)
         if vocab is not None and fact not in seen:
             attr = vocab.attributes[fact[len(base) + 1 :]]
-            for term in vocab.terms.values():
-                raw = term.attributes.get(attr.name, attr.default)
+            for raw in attr.raw_forms():
                 if isinstance(raw, dict) and "inherit_from" in raw:
                     out.add(raw["inherit_from"])
                     inherited = f"{raw['inherit_from']}.{attr.name}"
@@ -260,7 +206,9 @@ class Satisfier:
         assert vocab is not None, fact
         return base, vocab, vocab.attributes[fact[len(base) + 1 :]]
 
-    def _vocabulary(self, fields: list[str], by_fact: dict[str, list[Leaf]]) -> Witness | None:
+    def _vocabulary(
+        self, day: _dt.date, fields: list[str], by_fact: dict[str, list[Leaf]]
+    ) -> Witness | None:
         scalars = [f for f in fields if self.rb.facts[f].type == "term"]
         lists = [f for f in fields if self.rb.facts[f].type == "list"]
         projections: dict[str, list[str]] = {}
@@ -269,10 +217,8 @@ class Satisfier:
                 projections.setdefault(self.rb.facts[fact].depends_on[0], []).append(fact)
         choices = []
         for name in scalars:
-            terms = [
-                t for t in self.rb.facts[name].values or () if _holds(by_fact.get(name, []), t)
-            ]
-            terms = [t for t in terms if self._alone_ok(name, t, projections, by_fact)]
+            terms = [t for t in self.rb.facts[name].values or () if holds(by_fact.get(name, []), t)]
+            terms = [t for t in terms if self._alone_ok(day, name, t, projections, by_fact)]
             if not terms:
                 return None
             choices.append(terms)
@@ -281,7 +227,9 @@ class Satisfier:
         if total > MAX_COMBINATIONS:
             combos = itertools.islice(combos, MAX_COMBINATIONS)
         for combo in combos:
-            found = self._try(dict(zip(scalars, combo, strict=True)), lists, projections, by_fact)
+            found = self._try(
+                day, dict(zip(scalars, combo, strict=True)), lists, projections, by_fact
+            )
             if found is not None:
                 return found
         if total > MAX_COMBINATIONS:
@@ -290,6 +238,7 @@ class Satisfier:
 
     def _alone_ok(
         self,
+        day: _dt.date,
         name: str,
         term: str,
         projections: dict[str, list[str]],
@@ -298,12 +247,12 @@ class Satisfier:
         """Tests on projections that depend on this field alone, tried early to prune."""
         for fact in projections.get(name, []):
             if self.dependencies(fact) == {name}:
-                values = self._scalar_projections({name: term})
-                if not _holds(by_fact[fact], values.get(fact, UNKNOWN)):
+                values = self._scalar_projections({name: term}, day)
+                if not holds(by_fact[fact], values.get(fact, UNKNOWN)):
                     return False
         return True
 
-    def _scalar_projections(self, env: dict[str, Any]) -> dict[str, Any]:
+    def _scalar_projections(self, env: dict[str, Any], day: _dt.date) -> dict[str, Any]:
         """Every projection of the scalar fields in ``env`` (their terms), as for a product."""
         values: dict[str, Any] = dict(env)
         for member_pass in (False, True):
@@ -314,7 +263,7 @@ class Satisfier:
                 for attr in vocab.attributes.values():
                     if bool(attr.member_of) != member_pass:
                         continue
-                    value = term_value(self.rb, values, vocab, vocab.terms[term_name], attr)
+                    value = term_value(self.rb, values, vocab, vocab.terms[term_name], attr, day)
                     if self.rb.facts[f"{name}.{attr.name}"].is_list:
                         value = (
                             ListValue.unknown() if value is UNKNOWN else ListValue(frozenset(value))
@@ -324,28 +273,30 @@ class Satisfier:
 
     def _try(
         self,
+        day: _dt.date,
         env: dict[str, Any],
         lists: list[str],
         projections: dict[str, list[str]],
         by_fact: dict[str, list[Leaf]],
     ) -> Witness | None:
-        values = self._scalar_projections(env)
+        values = self._scalar_projections(env, day)
         items: dict[str, tuple[str, ...]] = {}
         for name in lists:
-            chosen = self._items(name, values, projections.get(name, []), by_fact)
+            chosen = self._items(day, name, values, projections.get(name, []), by_fact)
             if chosen is None:
                 return None
             picked, list_values = chosen
             values.update(list_values)
             items[name] = picked
         for fact, tests in by_fact.items():
-            if not _holds(tests, values.get(fact, UNKNOWN)):
+            if not holds(tests, values.get(fact, UNKNOWN)):
                 return None
         kept = {f: v for f, v in values.items() if f in by_fact or f in env or f in items}
         return Witness(kept, items)
 
     def _items(
         self,
+        day: _dt.date,
         name: str,
         env: dict[str, Any],
         projected: list[str],
@@ -356,19 +307,11 @@ class Satisfier:
         vocab = self.rb.vocabulary_for(name)
         assert vocab is not None
         attrs = {fact: self._attribute(fact)[2] for fact in projected}
-        own = _ListNeeds.of(by_fact.get(name, []), self.rb.facts[name].values)
+        own = ListNeeds.of(by_fact.get(name, []), self.rb.facts[name].values)
         needs = {
-            fact: _ListNeeds.of(by_fact[fact], self.rb.facts[fact].values) for fact in projected
+            fact: ListNeeds.of(by_fact[fact], self.rb.facts[fact].values) for fact in projected
         }
-        item_fields = sorted(
-            {
-                raw["item_field"]
-                for attr in attrs.values()
-                for term in vocab.terms.values()
-                if isinstance(raw := term.attributes.get(attr.name, attr.default), dict)
-                and "item_field" in raw
-            }
-        )
+        item_fields = sorted({f for attr in attrs.values() if (f := attr.item_field) is not None})
         candidates: list[tuple[str, str, dict[str, Any]]] = []  # (term, shown, projected values)
         for term in vocab.terms.values():
             if term.name in own.excluded:
@@ -377,7 +320,7 @@ class Satisfier:
                 fields_ = dict(zip(item_fields, flags, strict=True))
                 item = SimpleNamespace(kind=term.name, **fields_) if item_fields else None
                 got = {
-                    fact: term_value(self.rb, env, vocab, term, attrs[fact], item)
+                    fact: term_value(self.rb, env, vocab, term, attrs[fact], day, item)
                     for fact in projected
                 }
                 if any(

@@ -213,14 +213,31 @@ class RuleBase:
         return tuple(r for r in self.rules if r.jurisdiction in (jurisdiction, "common"))
 
     def boundaries(self) -> list[_dt.date]:
-        """Every day on which some rule starts or stops being in force, sorted."""
+        """Every day on which some rule, or some vocabulary value, starts or stops being in
+        force, sorted: between two of them the same law applies."""
         found = self.__dict__.get("_bounds")
         if found is None:
             days = {r.effective.start for r in self.rules}
             days |= {r.effective.end + _dt.timedelta(days=1) for r in self.rules if r.effective.end}
+            for vocab in self.vocabularies.values():
+                for attr in vocab.attributes.values():
+                    days |= attr.boundaries()
             found = sorted(days)
             object.__setattr__(self, "_bounds", found)
         return found
+
+    def vocabulary_epoch(self, as_of: _dt.date) -> int:
+        """Which interval between two vocabulary boundaries ``as_of`` falls in: equal epochs,
+        equal vocabulary values."""
+        found = self.__dict__.get("_vocab_bounds")
+        if found is None:
+            days: set[_dt.date] = set()
+            for vocab in self.vocabularies.values():
+                for attr in vocab.attributes.values():
+                    days |= attr.boundaries()
+            found = sorted(days)
+            object.__setattr__(self, "_vocab_bounds", found)
+        return bisect.bisect_right(found, as_of)
 
     def epoch(self, as_of: _dt.date) -> int:
         """Which interval between two boundaries ``as_of`` falls in: equal epochs, equal law."""

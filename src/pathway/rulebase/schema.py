@@ -1,7 +1,8 @@
 """The shape of each rule-base file (pydantic). The loader adds the checks that need the whole base.
 
 Files are told apart by their ``kind``: ``rulebase`` (one, at the root), ``jurisdiction``,
-``facts``, ``vocabulary``, ``citations`` and ``rules``.
+``facts``, ``vocabulary`` (terms), ``attributes`` (a jurisdiction's attributes of a vocabulary's
+terms), ``citations`` and ``rules``.
 """
 
 from __future__ import annotations
@@ -138,6 +139,19 @@ class FactsFile(_Spec):
     facts: dict[StrictStr, FactSpec]
 
 
+class ValueSpec(_Spec):
+    """One term's value for an attribute, with the sources it rests on and the days it holds."""
+
+    value: StrictBool | StrictStr | list[StrictStr] | dict[StrictStr, Any]
+    citations: list[CitationRef] | Literal["attribute"] = Field(
+        description="the value's own sources, or `attribute` to rest on the attribute's "
+        "citations (an explicit choice, so that every value states its source)"
+    )
+    note: StrictStr | None = None
+    start: _dt.date | None = Field(default=None, alias="from", description="first day in force")
+    end: _dt.date | None = Field(default=None, alias="to", description="last day in force")
+
+
 class AttributeSpec(_Spec):
     type: Literal["bool", "enum", "terms"]
     values: list[StrictStr] | None = None
@@ -148,21 +162,41 @@ class AttributeSpec(_Spec):
     member_of: StrictStr | None = Field(
         default=None, description="a list fact; each item's value is whether it is in that list"
     )
-    default: StrictBool | StrictStr | list[StrictStr] | None = None
+    default: StrictBool | StrictStr | list[StrictStr] | None = Field(
+        default=None,
+        description="the value of a term with no value of its own (on the day assessed); it "
+        "rests on the attribute's citations",
+    )
     title: StrictStr | None = None
     citations: list[CitationRef] | None = None
+    terms: dict[StrictStr, ValueSpec | list[ValueSpec]] = Field(
+        default_factory=dict, description="term -> its value, or its dated values"
+    )
+
+
+class TermSpec(_Spec):
+    label: StrictStr = Field(min_length=1)
+    aliases: list[StrictStr] = Field(default_factory=list)
+    description: StrictStr | None = None
 
 
 class VocabularyFile(_Spec):
+    """A vocabulary's terms (``rules/vocabulary/<name>.yaml``): no law, only words."""
+
     kind: Literal["vocabulary"]
     name: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")
     applies_to: list[StrictStr] = Field(min_length=1)
     description: StrictStr | None = None
-    attributes: dict[StrictStr, AttributeSpec] = {}
-    terms: dict[StrictStr, dict[StrictStr, Any]] = Field(min_length=1)
+    terms: dict[StrictStr, TermSpec] = Field(min_length=1)
 
 
-TERM_KEYS = ("label", "aliases", "description", "citations", "notes")
+class AttributesFile(_Spec):
+    """One jurisdiction's attributes of a vocabulary's terms (``rules/<jur>/vocabulary/``)."""
+
+    kind: Literal["attributes"]
+    vocabulary: StrictStr
+    description: StrictStr | None = None
+    attributes: dict[StrictStr, AttributeSpec] = Field(min_length=1)
 
 
 class PathwaySpec(_Spec):
@@ -208,6 +242,7 @@ FILE_KINDS: dict[str, type[_Spec]] = {
     "rules": RulesFile,
     "facts": FactsFile,
     "vocabulary": VocabularyFile,
+    "attributes": AttributesFile,
     "jurisdiction": JurisdictionFile,
     "citations": CitationsFile,
     "rulebase": RulebaseFile,

@@ -1,8 +1,9 @@
 """Load and validate a rule base directory. Every error names the file and line.
 
 One module per section of the rule base, in the order they are read: ``citations``, ``facts``
-(the input facts' questions, then each jurisdiction's derived facts), ``vocabulary``,
-``jurisdictions``, ``rules`` (with ``condition_parser``), and ``checks`` over the whole base.
+(the input facts' questions, then each jurisdiction's derived facts), ``vocabulary`` (terms, then
+each jurisdiction's attributes of them), ``jurisdictions``, ``rules`` (with ``condition_parser``),
+and ``consistency`` checks over the whole base.
 ``Context`` carries what earlier sections defined.
 
 Checks made here (``pathway rules lint`` adds the analyses that need evaluation):
@@ -14,7 +15,8 @@ Checks made here (``pathway rules lint`` adds the analyses that need evaluation)
 * every rule, obligation, option and note has at least one citation, each with a public URL;
 * every rule has an effective-from date; rules that supersede each other leave no gap and do not
   overlap;
-* vocabulary terms set only declared attributes, with values in their domains.
+* every vocabulary value is a value of its attribute, cites its source (or explicitly the
+  attribute's), and dated values of one term do not overlap.
 
 The loader is the one place for the checks ``pathway rules lint`` lists as made by the loader
 (``authoring.lint.CHECKS``): such a refusal carries its check id (``RuleBaseError.check``:
@@ -39,7 +41,7 @@ from ...text import did_you_mean
 from .. import cache as disk_cache
 from .. import schema
 from ..model import RuleBase
-from . import checks, citations, facts, jurisdictions, rules, vocabulary
+from . import citations, consistency, facts, jurisdictions, rules, vocabulary
 from .context import Context, as_rulebase_error
 
 __all__ = ["default_rules_dir", "load_rulebase"]
@@ -152,6 +154,14 @@ def build(ctx: Context) -> RuleBase:
     facts.load_input_facts(ctx)
     for doc, spec in ctx.docs.get("vocabulary", []):
         vocabulary.load_vocabulary(ctx, doc, spec)  # type: ignore[arg-type]
+    order = {code: i for i, code in enumerate(meta_spec.jurisdictions)}
+    # attributes in the order of the jurisdictions (then of the files): the projection facts' order
+    attribute_files = sorted(
+        ctx.docs.get("attributes", []),
+        key=lambda d: (order.get(ctx.jurisdiction_of(d[0]), len(order)), d[0].file),
+    )
+    for doc, spec in attribute_files:
+        vocabulary.load_attributes(ctx, doc, spec)  # type: ignore[arg-type]
     vocabulary.resolve_vocabulary_fields(ctx)
     for doc, spec in ctx.docs.get("facts", []):
         if spec.scope == "derived":  # type: ignore[attr-defined]
@@ -167,8 +177,7 @@ def build(ctx: Context) -> RuleBase:
             )
     for doc, spec in sorted(ctx.docs.get("rules", []), key=lambda d: d[0].file):
         rules.load_rules(ctx, doc, spec)  # type: ignore[arg-type]
-    checks.check_whole(ctx)
-    order = {code: i for i, code in enumerate(meta_spec.jurisdictions)}
+    consistency.check_whole(ctx)
     return RuleBase(
         name=meta_spec.name,
         version=meta_spec.version,

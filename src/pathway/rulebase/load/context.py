@@ -54,6 +54,7 @@ class Context:
         self.facts: dict[str, FactDef] = {}
         self.vocabs: dict[str, Vocabulary] = {}
         self.vocab_docs: dict[str, Document] = {}
+        self.attribute_docs: dict[tuple[str, str], Document] = {}  # (vocabulary, attribute)
         self.jurisdictions: dict[str, Jurisdiction] = {}
         self.rules: list[Rule] = []
         self.decisions: dict[str, Decision] = {}
