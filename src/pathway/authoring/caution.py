@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import Location
 from ..rulebase.conditions import Leaf, leaves
 from ..rulebase.model import Period, RuleBase
-from ..rulebase.references import Citation
+from ..rulebase.references import Citation, Source
 from ..rulebase.vocabulary import AttributeValue
 from .checks import Finding, at, finding
 
@@ -112,29 +112,26 @@ def _vocabulary_values(rb: RuleBase, found: Support) -> list[Finding]:
                 for term, entries in attr.terms.items():
                     for entry in entries:
                         if _gives(entry, wanted) and _unverified(entry.basis(attr)):
-                            where = entry.source
                             out.append(
-                                finding(
-                                    "lint.unverified-decides",
-                                    [],
-                                    Location(where.file, where.line) if where else None,
-                                    f"{fact}: the value of {term} rests only on unverified "
-                                    f"sources ({', '.join(c.ref for c in entry.basis(attr))}) "
-                                    "and can lead to a pathway without premarket review",
+                                _value_finding(
+                                    fact, f"the value of {term}", entry.basis(attr), entry.source
                                 )
                             )
                 if attr.default in wanted and _unverified(attr.citations):
-                    src = attr.source
-                    out.append(
-                        finding(
-                            "lint.unverified-decides",
-                            [],
-                            Location(src.file, src.line) if src else None,
-                            f"{fact}: the default rests only on unverified sources and can "
-                            "lead to a pathway without premarket review",
-                        )
-                    )
+                    out.append(_value_finding(fact, "the default", attr.citations, attr.source))
     return out
+
+
+def _value_finding(
+    fact: str, what: str, basis: tuple[Citation, ...], where: Source | None
+) -> Finding:
+    return finding(
+        "lint.unverified-decides",
+        [],
+        Location(where.file, where.line) if where else None,
+        f"{fact}: {what} rests only on unverified sources ({', '.join(c.ref for c in basis)}) "
+        "and can lead to a pathway without premarket review",
+    )
 
 
 def _gives(entry: AttributeValue, wanted: set[Any]) -> bool:

@@ -33,7 +33,7 @@ from typing import Any
 
 from ..rulebase.conditions import Conjunction, Leaf
 from ..rulebase.model import FactDef, RuleBase
-from ..rulebase.projection import term_value
+from ..rulebase.projection import project
 from ..rulebase.vocabulary import AttributeDef, Vocabulary
 from ..text import word
 from ..values import UNKNOWN, ListValue
@@ -263,7 +263,7 @@ class Satisfier:
                 for attr in vocab.attributes.values():
                     if bool(attr.member_of) != member_pass:
                         continue
-                    value = term_value(self.rb, values, vocab, vocab.terms[term_name], attr, day)
+                    value = project(self.rb, values, vocab, vocab.terms[term_name], attr, day).value
                     if self.rb.facts[f"{name}.{attr.name}"].is_list:
                         value = (
                             ListValue.unknown() if value is UNKNOWN else ListValue(frozenset(value))
@@ -320,7 +320,7 @@ class Satisfier:
                 fields_ = dict(zip(item_fields, flags, strict=True))
                 item = SimpleNamespace(kind=term.name, **fields_) if item_fields else None
                 got = {
-                    fact: term_value(self.rb, env, vocab, term, attrs[fact], day, item)
+                    fact: project(self.rb, env, vocab, term, attrs[fact], day, item).value
                     for fact in projected
                 }
                 if any(

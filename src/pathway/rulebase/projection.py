@@ -44,28 +44,26 @@ def project(
     item: Any = None,
 ) -> Projected:
     """What ``term`` gives for ``attr`` on ``day`` when the product's other facts are
-    ``values`` (``item``: the list item, for ``item_field``), with its sources."""
+    ``values`` (``item``: the list item, for ``item_field``), or ``UNKNOWN``, with the sources it
+    rests on."""
     entry = attr.value_on(term.name, day)
     own = entry.citations if entry is not None and not entry.inherits else ()
     return Projected(
-        term_value(rulebase, values, vocab, term, attr, day, item),
+        _value(rulebase, values, day, item, term, attr, 0),
         tuple(dict.fromkeys((*own, *attr.citations))),
         entry.note if entry is not None else None,
     )
 
 
-def term_value(
-    rulebase: RuleBase,
+def _value(
+    rb: RuleBase,
     values: Mapping[str, Any],
-    vocab: Vocabulary,
+    day: _dt.date,
+    item: Any,
     term: Term,
     attr: AttributeDef,
-    day: _dt.date,
-    item: Any = None,
-    depth: int = 0,
+    depth: int,
 ) -> Any:
-    """What ``term`` gives for ``attr`` on ``day`` when the product's other facts are
-    ``values`` (``item``: the list item, for ``item_field``), or ``UNKNOWN``."""
     if attr.member_of:
         target = values.get(attr.member_of, UNKNOWN)
         if target is UNKNOWN or not isinstance(target, ListValue):
@@ -81,20 +79,12 @@ def term_value(
         return raw
     if "inherit_from" in raw:
         other_field = raw["inherit_from"]
-        other_vocab = rulebase.vocabulary_for(other_field)
+        other_vocab = rb.vocabulary_for(other_field)
         other_term = values.get(other_field, UNKNOWN)
         if other_vocab is None or other_term is UNKNOWN or depth > MAX_INHERITANCE:
             return UNKNOWN
-        return term_value(
-            rulebase,
-            values,
-            other_vocab,
-            other_vocab.terms[other_term],
-            other_vocab.attributes[attr.name],
-            day,
-            item,
-            depth + 1,
-        )
+        inherited = other_vocab.attributes[attr.name]
+        return _value(rb, values, day, item, other_vocab.terms[other_term], inherited, depth + 1)
     if "item_field" in raw:
         value = getattr(item, raw["item_field"], "unknown") if item is not None else "unknown"
         return UNKNOWN if value == "unknown" else value

@@ -273,22 +273,17 @@ def _check_links(ctx: Context, vocab: Vocabulary, attr: AttributeDef) -> None:
     """``refine_by`` names a vocabulary field; ``member_of`` a list fact (whose inputs the
     projection then depends on too)."""
     doc = ctx.attribute_docs[(vocab.name, attr.name)]
+
+    def linked(key: str, name: str, kind: str, what: str) -> FactDef:
+        fact = ctx.facts.get(name)
+        if fact is None or fact.type != kind:
+            raise ctx.error(doc, f"{key} {name!r} is not {what}", ("attributes", attr.name, key))
+        return fact
+
     if attr.refine_by:
-        refine = ctx.facts.get(attr.refine_by)
-        if refine is None or refine.type != "term":
-            raise ctx.error(
-                doc,
-                f"refine_by {attr.refine_by!r} is not a vocabulary field",
-                ("attributes", attr.name, "refine_by"),
-            )
+        linked("refine_by", attr.refine_by, "term", "a vocabulary field")
     if attr.member_of:
-        target = ctx.facts.get(attr.member_of)
-        if target is None or target.type != "list":
-            raise ctx.error(
-                doc,
-                f"member_of {attr.member_of!r} is not a list fact",
-                ("attributes", attr.name, "member_of"),
-            )
+        target = linked("member_of", attr.member_of, "list", "a list fact")
         if attr.type != "bool":
             raise ctx.error(doc, "a member_of attribute is of type bool", ("attributes", attr.name))
         for field_name in vocab.fields:
