@@ -137,6 +137,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
         ["rules", "show", "us.nope"],
     ],
 )
+@pytest.mark.slow
 def test_usage_errors_exit_2(args: list[str]) -> None:
     proc = run(args)
     assert proc.returncode == 2, proc.stderr

@@ -159,6 +159,7 @@ def test_one_changed_fact_is_one_result_on_its_line(
 UNAMBIGUOUS = [m for m in MUTATIONS if m[0] not in ("svf-knee", "related-donor-cord-blood")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, old, new, code", UNAMBIGUOUS, ids=[m[0] for m in UNAMBIGUOUS])
 def test_without_history_the_restoring_change_is_located(
     portfolio: Path, name: str, old: str, new: str, code: str

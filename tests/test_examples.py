@@ -33,6 +33,7 @@ def test_example_meets_expectations(path: Path, engine: pathway.Assessor) -> Non
         assert (got.pathway or "undetermined") == pathway_id, f"{path.name}: {code}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_example_json_is_valid_and_cited(path: Path, engine: pathway.Assessor) -> None:
     result = engine.assess(path, as_of=AS_OF)
@@ -46,12 +47,14 @@ def test_example_json_is_valid_and_cited(path: Path, engine: pathway.Assessor) -
                     assert c["url"].startswith(("https://", "http://")), c
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_example_validates_against_product_schema(path: Path, rulebase: pathway.RuleBase) -> None:
     as_json = json.loads(json.dumps(read_yaml(path), default=str))  # YAML dates as ISO strings
     jsonschema.validate(as_json, product_schema(rulebase))
 
 
+@pytest.mark.slow
 def test_output_is_deterministic(engine: pathway.Assessor) -> None:
     outputs = {render_json.render([engine.assess(p, as_of=AS_OF) for p in FILES]) for _ in range(2)}
     assert len(outputs) == 1

@@ -169,6 +169,7 @@ def test_flip_donor_relation_and_homologous_use() -> None:
     ), "claiming a non-basic function (non-homologous use) makes the cover a 351 product"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml"))[:60:6], ids=lambda p: p.stem)
 def test_flip_runs_on_examples(path: Path) -> None:
     result = invoke("what-if", str(path), "--flip", "--as-of", DAY)

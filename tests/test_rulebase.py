@@ -192,6 +192,7 @@ def test_planted_defect_is_refused(tmp_path: Path, name: str) -> None:
     assert message.split(":")[1].isdigit(), f"no line number: {message}"
 
 
+@pytest.mark.slow
 def test_rule_base_error_through_the_cli(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -206,6 +207,7 @@ def test_rule_base_error_through_the_cli(tmp_path: Path) -> None:
     assert other.exit_code == 2 and other.output.startswith("error: ")
 
 
+@pytest.mark.slow
 def test_loading_is_cached_by_content(tmp_path: Path) -> None:
     root = tmp_path / "rules"
     shutil.copytree(SHIPPED, root)
