@@ -295,7 +295,7 @@ def test_the_china_overlap_lint_found_is_reported_if_reintroduced(tmp_path: Path
     marketed drug got both answers for cn.lawful_route and its assessment failed."""
     root = planted(
         tmp_path,
-        "cn/tracks.yaml",
+        "cn/stem_cell_measures_2015/clinical_research.yaml",
         "      - sponsor: clinic\n      - context.approved_use: false\n    then: {cn.lawful_route: false}",
         "      - sponsor: clinic\n    then: {cn.lawful_route: false}",
     )
@@ -303,7 +303,12 @@ def test_the_china_overlap_lint_found_is_reported_if_reintroduced(tmp_path: Path
     assert result.exit_code == 1
     findings = json.loads(result.output)["findings"]
     (found,) = [f for f in findings if f["check"] == "lint.overlap"]
-    assert found["file"].endswith("cn/tracks.yaml")
+    assert found["file"].endswith(
+        (
+            "cn/drug_administration_law/registration.yaml",
+            "stem_cell_measures_2015/clinical_research.yaml",
+        )
+    )
     assert set(found["rules"]) == {"cn.route.approved_use", "cn.route.clinic_research"}
     assert found["counterexample"] == {
         "context.approved_use": "true",
