@@ -50,6 +50,7 @@ class Assessor:
             self.evaluator = evaluator  # type: ignore[assignment]
         self._plans: dict[tuple[str, int], Plan] = {}
         self._explained: dict[Any, Any] = {}  # the Explainer memo, shared across products
+        self._states: dict[Any, Any] = {}  # the states of evaluations (report.state_of)
 
     def _plan(self, code: str, day: _dt.date) -> Plan:
         key = (code, self.rulebase.epoch(day))
@@ -73,7 +74,8 @@ class Assessor:
         day = as_of or _dt.date.today()
         codes = self.codes(loaded, jurisdictions)
         facts = build_facts(loaded.product, self.rulebase, day)
-        results = {code: self._jurisdiction(loaded, facts, code, day) for code in codes}
+        answered: dict[Any, Any] = {}  # answered products' facts, shared by the jurisdictions
+        results = {code: self._jurisdiction(loaded, facts, code, day, answered) for code in codes}
         return Assessment(
             product=ProductRef(name=loaded.product.name, file=loaded.file, sha256=loaded.sha256),
             rulebase=RulebaseRef(version=self.rulebase.version, sha256=self.rulebase.sha256),
@@ -100,7 +102,12 @@ class Assessor:
         return self.evaluator.evaluate(code, facts, day, loaded.product.determined_on(day))
 
     def _jurisdiction(
-        self, loaded: LoadedProduct, facts: FactView, code: str, day: _dt.date
+        self,
+        loaded: LoadedProduct,
+        facts: FactView,
+        code: str,
+        day: _dt.date,
+        answered: dict[Any, Any] | None = None,
     ) -> JurisdictionResult:
         plan = self._plan(code, day)
         try:
@@ -108,7 +115,16 @@ class Assessor:
         except ContradictionError as exc:
             raise locate_contradiction(exc, loaded, self.rulebase, plan.active) from None
         return JurisdictionReport(
-            self.rulebase, plan, loaded, facts, ev, day, self._explained
+            self.rulebase,
+            plan,
+            loaded,
+            facts,
+            ev,
+            day,
+            self._explained,
+            self.evaluator,
+            self._states,
+            answered,
         ).result()
 
 

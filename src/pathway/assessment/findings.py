@@ -224,8 +224,11 @@ class Explainer:
                 location = loc.item(use.fact, use.term) if use.item else loc.field(use.fact)
         elif use.kind == "vocabulary" and loc is not None and use.input is not None:
             location = loc.item(use.input, use.term) if use.item else loc.field(use.input)
+        decided_by = None
         if use.kind == "determination" and loc is not None:
             location = loc.determination(use.fact)
+            entry = loc.determination_entry(use.fact)
+            decided_by = entry.decided_by() if entry is not None else None
         return FactUse(
             fact=use.fact,
             value=list(use.value) if isinstance(use.value, tuple) else use.value,
@@ -236,6 +239,7 @@ class Explainer:
             location=location,
             citations=cite_all(use.citations),
             note=use.note,
+            decided_by=decided_by,
         )
 
 
@@ -268,6 +272,8 @@ def findings(
             c for r in plan.active if det.fact in facts_of(r.when) for c in r.citations
         ]
         because = [det.reason]
+        if det.decided_by():
+            because.append(f"decided by: {det.decided_by()}")
         if det.source:
             because.append(f"source: {det.source}")
         if det.date:
@@ -284,6 +290,8 @@ def findings(
                     citations=cite_all(basis[:3]),
                     source="determination",
                     location=locator.determination(det.fact),
+                    authority=det.authority,
+                    reference=det.reference,
                 ),
             )
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..contract.assessment import SourceLocation
-from ..contract.product import CombinedItem
+from ..contract.product import CombinedItem, Determination
 from ..errors import ContradictionError
 from ..io.document import dotted
 from ..product.load import LoadedProduct
@@ -77,6 +77,13 @@ class Locator:
                 if name == term:
                     return self._at((*_path(field), index))
         return self.field(field)
+
+    def determination_entry(self, fact: str) -> Determination | None:
+        """The product's determination of ``fact`` (None: there is none)."""
+        for det in self.loaded.product.determinations:
+            if det.fact == fact:
+                return det
+        return None
 
     def determination(self, fact: str) -> SourceLocation | None:
         for index, det in enumerate(self.loaded.product.determinations):

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..text import word, words
+from .values import AUTHORITY_WORDS
 
 Value = bool | str
 
@@ -67,6 +68,11 @@ class FactUse(Out):
         default_factory=list, description="vocabulary: where the term's attribute comes from"
     )
     note: str | None = Field(default=None, description="vocabulary: the term's note on it")
+    decided_by: str | None = Field(
+        default=None,
+        description="determination: who decided and the decision's reference, as the product "
+        "file gives them (e.g. 'EMA/CAT classification recommendation, EMA/CAT/123/2024')",
+    )
 
     def describe(self, brief: bool = False) -> str:
         """The fact, its value and where it came from, in words (``brief``: without the origin,
@@ -82,7 +88,8 @@ class FactUse(Out):
         if not brief and self.origin == "default":
             return f"{self.fact} = {value} (not given: the contract's default)"
         if not brief and self.origin == "determination":
-            return f"{self.fact} = {value} (expert determination)"
+            by = f": {self.decided_by}" if self.decided_by else ""
+            return f"{self.fact} = {value} (expert determination{by})"
         if self.term is not None:
             return f"{self.fact} includes {self.term}"
         return f"{self.fact} = {value}"
@@ -103,6 +110,29 @@ class Finding(Out):
     location: SourceLocation | None = Field(
         default=None, description="determination: the entry in the product file"
     )
+    authority: str | None = Field(
+        default=None,
+        description="determination: who decided (the product file's `authority`, e.g. ema_cat, "
+        "fda_trg, fda_rfd, national_competent_authority, pmda)",
+    )
+    reference: str | None = Field(
+        default=None,
+        description="determination: the decision's reference (letter, document or "
+        "case number, or URL)",
+    )
+
+    def determination_tag(self) -> str:
+        """ " (expert determination: who, reference)" for a determination; for a rule's finding
+        that rests on one, " (rests on the determination of FACT: who, reference)"; else ""."""
+        if self.source == "determination":
+            parts = [AUTHORITY_WORDS[self.authority]] if self.authority else []
+            parts += [self.reference] if self.reference else []
+            return f" (expert determination{': ' + ', '.join(parts) if parts else ''})"
+        for use in self.uses:
+            if use.origin == "determination":
+                by = f": {use.decided_by}" if use.decided_by else ""
+                return f" (rests on the determination of {use.fact}{by})"
+        return ""
 
 
 class Obligation(Out):
@@ -111,6 +141,11 @@ class Obligation(Out):
     when: str
     due: _dt.date | None = Field(
         default=None, description="a deadline computed from a date in the product file"
+    )
+    overdue: bool | None = Field(
+        default=None,
+        description="the due date is already past on the day assessed (`as_of`); null when "
+        "there is no due date",
     )
     due_basis: str | None = Field(
         default=None,
@@ -124,6 +159,11 @@ class Obligation(Out):
     )
     description: str | None = None
     citations: list[CitationOut] = Field(min_length=1)
+    across_candidates: bool = Field(
+        default=False,
+        description="the pathway is still open, and this obligation holds whichever of the "
+        "candidate pathways (and classifications) holds",
+    )
 
 
 class Option(Out):
@@ -159,6 +199,19 @@ class Note(Out):
     citations: list[CitationOut] = Field(default_factory=list)
 
 
+class ReportedFact(Out):
+    """A derived fact the jurisdiction reports beside its classification (e.g. Japan's product
+    category, its ASRM class)."""
+
+    fact: str
+    title: str
+    value: Value | None = Field(description="the fact's value; null while it is open")
+    candidates: list[Value] = Field(
+        default_factory=list,
+        description="the values still possible (the value itself when it is determined)",
+    )
+
+
 class JurisdictionResult(Out):
     name: str
     status: Literal["determined", "undetermined"]
@@ -171,7 +224,24 @@ class JurisdictionResult(Out):
     classification: str | None = None
     classification_title: str | None = None
     premarket_review: bool | None = Field(
-        default=None, description="does the pathway require premarket review (null: not determined)"
+        default=None,
+        description="does the pathway require premarket review; while the pathway is open, "
+        "whether every candidate pathway does (true) or none does (false); null: not determined",
+    )
+    candidates: list[str] = Field(
+        default_factory=list,
+        description="the pathways still possible once the unknown facts are known (the pathway "
+        "itself when it is determined); empty when the rules can conclude no pathway",
+    )
+    classification_candidates: list[str] = Field(
+        default_factory=list,
+        description="the classifications still possible (the classification itself when it is "
+        "determined)",
+    )
+    attributes: list[ReportedFact] = Field(
+        default_factory=list,
+        description="other facts of the classification the jurisdiction reports (e.g. Japan's "
+        "product category and ASRM class), determined or with the values still possible",
     )
     findings: list[Finding] = Field(default_factory=list)
     obligations: list[Obligation] = Field(default_factory=list)

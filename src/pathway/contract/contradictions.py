@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,21 @@ def contradictions(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield (
             ("material", "viable"),
             f"a {m.form} product contains no living cells, but viable is true",
+        )
+    if m.secreted_product != "unknown" and m.form not in ("unknown", "secreted_or_extracted"):
+        yield (
+            ("material", "secreted_product"),
+            f"secreted_product describes a secreted or extracted product, but form is {m.form}",
+        )
+    if (
+        isinstance(c.time_limit_end, _dt.date)
+        and isinstance(c.time_limit_extended_to, _dt.date)
+        and c.time_limit_extended_to < c.time_limit_end
+    ):
+        yield (
+            ("context", "time_limit_extended_to"),
+            "the extended time limit ends before the time limit set in the approval "
+            f"({c.time_limit_extended_to.isoformat()} < {c.time_limit_end.isoformat()})",
         )
     for field_name, values in (("processing", p.processing), ("use.functions", u.functions)):
         if isinstance(values, list):

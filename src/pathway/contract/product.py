@@ -18,56 +18,33 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StrictBool,
     StrictStr,
     field_validator,
     model_validator,
 )
 
-Unknown = Literal["unknown"]
-Tri = StrictBool | Unknown
-
-Sponsor = Literal["company", "hospital", "academic", "clinic"]
-Form = Literal[
-    "cells",
-    "tissue",
-    "vascularized_organ",
-    "blood_component",
-    "secreted_or_extracted",
-    "gametes_or_embryo",
-    "nucleic_acid_only",
-]
-Origin = Literal["autologous", "allogeneic", "xenogeneic", "autologous_and_allogeneic"]
-DonorRelation = Literal["first_degree", "second_degree", "unrelated"]
-GeneticModification = Literal["none", "ex_vivo", "in_vivo"]
-Vector = Literal[
-    "integrating_viral",
-    "non_integrating_viral",
-    "plasmid",
-    "mrna",
-    "genome_editing",
-    "transposon",
-]
-Action = Literal["pharmacological", "immunological", "metabolic", "regenerative", "structural"]
-Stage = Literal["research", "clinical_trial", "marketing", "individual_patient"]
-IntendedUse = Literal[
-    "human_administration",
-    "ancillary_manufacturing",
-    "in_vitro_diagnostic",
-    "organ_transplant_vessel",
-    "nonclinical_research",
-]
-StandardProcedure = Literal[
-    "none",
-    "blood_transfusion",
-    "hsc_transplantation",
-    "assisted_reproduction",
-    "tissue_transplantation",
-    "organ_transplantation",
-]
-ProcessingSite = Literal["in_house", "external", "abroad"]
-Efficacy = Literal["none", "presumed", "confirmed"]
-Safety = Literal["none", "confirmed"]
+from .determination import Determination, parse_date
+from .values import (
+    Action,
+    ApprovalStatus,
+    Designation,
+    DonorRelation,
+    Efficacy,
+    Form,
+    GeneticModification,
+    IntendedUse,
+    Origin,
+    ProcessingSite,
+    Safety,
+    SecretedProduct,
+    Sponsor,
+    Stage,
+    StandardProcedure,
+    TimeLimitYears,
+    Tri,
+    Unknown,
+    Vector,
+)
 
 FORMAT = 1
 
@@ -76,17 +53,6 @@ def _none_to_unknown(data: Any) -> Any:
     if isinstance(data, dict):
         return {k: ("unknown" if v is None else v) for k, v in data.items()}
     return data
-
-
-def _parse_date(value: Any) -> Any:
-    if isinstance(value, str) and value != "unknown":
-        try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date (write YYYY-MM-DD)") from None
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    return value
 
 
 class _Model(BaseModel):
@@ -121,6 +87,13 @@ class Material(_Model):
     source: StrictStr = "unknown"
     cell_type: StrictStr = "unknown"
     viable: Tri = "unknown"
+    secreted_product: SecretedProduct | Unknown = Field(
+        default="unknown",
+        description="extension: for material.form secreted_or_extracted, what the product is: "
+        "extracellular vesicles (exosomes), conditioned medium, milk, a cell-free body fluid "
+        "(e.g. amniotic fluid), cell factors (e.g. growth factors, cytokines), matrix proteins "
+        "(e.g. collagen), or other",
+    )
 
 
 class Use(_Model):
@@ -189,6 +162,56 @@ class Use(_Model):
         "same basic function, which accepts another site). Left out, it is taken from "
         "use.homologous, which the contract defines as the same basic (US) and essential (EU) "
         "function (reported as an assumption)",
+    )
+    site: StrictStr = Field(
+        default="unknown",
+        description="extension: where the product is administered (the `site` vocabulary: "
+        "skin, joint, intravenous...); it answers the homologous-use tests that look at the "
+        "target site (Japan's 相同利用, the EU's same anatomical or histological environment)",
+    )
+    us_orphan_criteria: Tri = Field(
+        default="unknown",
+        description="extension: US orphan designation criteria (21 U.S.C. 360bb): the disease "
+        "affects fewer than 200,000 persons in the United States (or more, with no reasonable "
+        "expectation of recovering the development cost from US sales)",
+    )
+    eu_orphan_criteria: Tri = Field(
+        default="unknown",
+        description="extension: EU orphan designation criteria (Reg (EC) 141/2000 Art 3): a "
+        "life-threatening or chronically debilitating condition affecting no more than 5 in "
+        "10,000 persons in the EU (or unlikely to generate a sufficient return), with no "
+        "satisfactory method authorised or with significant benefit over it",
+    )
+    substantial_improvement: Tri = Field(
+        default="unknown",
+        description="extension: preliminary clinical evidence indicates that the product may "
+        "demonstrate substantial improvement over available therapy on a clinically significant "
+        "endpoint (US breakthrough therapy, 21 U.S.C. 356(a))",
+    )
+    unmet_medical_need: Tri = Field(
+        default="unknown",
+        description="extension: nonclinical or clinical data demonstrate the potential to "
+        "address an unmet medical need for the condition (US fast track, 21 U.S.C. 356(b); EU "
+        "PRIME)",
+    )
+    surrogate_endpoint: Tri = Field(
+        default="unknown",
+        description="extension: the product has an effect on a surrogate endpoint (or an "
+        "intermediate clinical endpoint) reasonably likely to predict clinical benefit (US "
+        "accelerated approval, 21 U.S.C. 356(c))",
+    )
+    major_public_health_interest: Tri = Field(
+        default="unknown",
+        description="extension: the product is of major interest for public health, in "
+        "particular as a therapeutic innovation (EU accelerated assessment, Reg (EC) 726/2004 "
+        "Art 14(9))",
+    )
+    sakigake_criteria: Tri = Field(
+        default="unknown",
+        description="extension: Japan's SAKIGAKE (pioneering product) criteria (PMD Act Art. "
+        "77-2(2)): an innovative mechanism, a serious disease, prominent expected efficacy from "
+        "non-clinical and early clinical data, and development and application first (or at "
+        "the same time) in Japan",
     )
     effect_from_modification: Tri = Field(
         default="unknown",
@@ -268,36 +291,36 @@ class Context(_Model):
     time_limit_end: _dt.date | Unknown = Field(
         default="unknown",
         description="extension: the last day of the time limit set in a conditional and "
-        "time-limited approval, as extended (Japan: PMD Act Art. 23-26(1), (2))",
+        "time-limited approval (Japan: PMD Act Art. 23-26(1)); an extension goes in "
+        "time_limit_extended_to",
+    )
+    time_limit_years: TimeLimitYears | Unknown = Field(
+        default="unknown",
+        description="extension: the time limit, in years, set in a conditional and "
+        "time-limited approval (Japan: at most seven, PMD Act Art. 23-26(1)); counted from "
+        "context.approval_date when time_limit_end is not given",
+    )
+    time_limit_extended_to: _dt.date | Unknown = Field(
+        default="unknown",
+        description="extension: the last day of the time limit as the Minister extended it "
+        "(Japan: by up to three years, PMD Act Art. 23-26(2))",
+    )
+    approval_status: ApprovalStatus | Unknown = Field(
+        default="unknown",
+        description="extension: the status of the approval given in context.approval_date: "
+        "in force, lapsed (the time limit passed without a new application), withdrawn "
+        "(cancelled or refused on re-application), or converted (a new, full approval "
+        "granted on re-application)",
+    )
+    designations: list[Designation] | Unknown = Field(
+        default="unknown",
+        description="extension: the expedited-programme designations the product has been "
+        "granted (e.g. us_rmat, eu_prime, jp_sakigake); an empty list for none",
     )
 
-    _dates = field_validator("approval_date", "time_limit_end", mode="before")(
-        lambda v: _parse_date(v)
-    )
-
-
-class Determination(_Model):
-    """An expert's call that overrides what the rules would derive for one fact."""
-
-    fact: StrictStr
-    value: StrictBool | StrictStr
-    reason: StrictStr = Field(min_length=1)
-    source: StrictStr | None = Field(
-        default=None, description="e.g. a TRG letter, a CAT recommendation"
-    )
-    date: _dt.date | None = None
-    expires: _dt.date | None = None
-
-    _dates = field_validator("date", "expires", mode="before")(lambda v: _parse_date(v))
-
-    @model_validator(mode="before")
-    @classmethod
-    def _nulls(cls, data: Any) -> Any:  # here null means "not given", not unknown
-        return data
-
-    def in_force(self, day: _dt.date) -> bool:
-        """Whether the determination still applies on ``day`` (it has not expired)."""
-        return self.expires is None or self.expires >= day
+    _dates = field_validator(
+        "approval_date", "time_limit_end", "time_limit_extended_to", mode="before"
+    )(lambda v: parse_date(v))
 
 
 class Product(_Model):

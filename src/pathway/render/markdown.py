@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from ..contract.assessment import Assessment, CitationOut, JurisdictionResult
 from ..text import word as _value
 from .reasoning import tree, walk, where
+from .text import attribute_lines, open_answer
 
 KEY_OBLIGATIONS = 4
 
@@ -43,12 +44,17 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
     lines = [f"## {code.upper()}: {result.name}", ""]
     if result.pathway is not None:
         lines.append(f"**Pathway:** `{result.pathway}`: {result.title}")
+        lines.append("")
+        if result.classification:
+            lines.append(
+                f"- Classification: `{result.classification}` ({result.classification_title})"
+            )
+        lines.append(f"- Premarket review: {_premarket(result)}")
+        lines.extend(f"- {line}" for line in attribute_lines(result))
     else:
         lines.append("**Pathway:** undetermined: the questions below would decide it.")
-    lines.append("")
-    if result.classification:
-        lines.append(f"- Classification: `{result.classification}` ({result.classification_title})")
-    lines.append(f"- Premarket review: {_premarket(result)}")
+        lines.append("")
+        lines.extend(f"- {line[0].upper()}{line[1:]}" for line in open_answer(result))
     lines.append("")
     cited: dict[str, CitationOut] = {}
     steps = walk(tree(result))
@@ -63,7 +69,11 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
                 if step.repeated:
                     lines.append(f"{pad}- `{f.fact}` = `{_value(f.value)}` (shown above)")
                     continue
-                rule = "expert determination" if f.source == "determination" else f"`{f.rule}`"
+                rule = (
+                    f.determination_tag().strip(" ()")
+                    if f.source == "determination"
+                    else f"`{f.rule}`"
+                )
                 lines.append(
                     f"{pad}- `{f.fact}` = `{_value(f.value)}`: {f.title} ({rule}; "
                     f"{_cites(f.citations)})"
@@ -78,6 +88,10 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
         lines += ["### Obligations", "", "| obligation | when | source |", "|---|---|---|"]
         for o in result.obligations:
             when = o.when + (f"; due by **{o.due.isoformat()}**" if o.due else "")
+            if o.overdue:
+                when += " (**passed** on the day assessed)"
+            if o.across_candidates:
+                when += "; whichever candidate holds"
             if o.due and o.due_basis:
                 when += f" ({o.due_basis})"
             if o.deadline and not o.due:

@@ -45,10 +45,12 @@ def jurisdiction(
         premarket = {True: "yes", False: "no", None: "depends (see notes)"}[result.premarket_review]
         extra.append(f"premarket review: {premarket}")
         lines.append("  " + " · ".join(extra))
+        lines.extend(f"  {line}" for line in attribute_lines(result))
     else:
         lines.append(
             f"  pathway: {style('undetermined', fg='yellow', bold=True)}  (answer the questions below)"
         )
+        lines.extend(f"  {line}" for line in open_answer(result))
     if result.findings and explain:
         lines.append("  why (the rules that led here, and the facts each one used):")
         lines.extend(_tree(result, style))
@@ -59,7 +61,7 @@ def jurisdiction(
             if f.fact in shown:
                 continue
             shown.add(f.fact)
-            tag = " (expert determination)" if f.source == "determination" else ""
+            tag = f.determination_tag()
             lines.append(f"    - {f.fact} = {_value(f.value)}: {f.title}{tag} {_refs(f.citations)}")
     if result.obligations:
         lines.append("  obligations:")
@@ -67,7 +69,10 @@ def jurisdiction(
             due = f"; due by {o.due.isoformat()}" if o.due else ""
             if o.due and o.due_basis and o.due_basis.endswith("at the latest"):
                 due += " at the latest"
-            lines.append(f"    - {o.title} ({o.when}{due}) {_refs(o.citations)}")
+            if o.overdue:
+                due += style(" (PASSED on the day assessed)", fg="red", bold=True)
+            whichever = "; whichever candidate holds" if o.across_candidates else ""
+            lines.append(f"    - {o.title} ({o.when}{due}{whichever}) {_refs(o.citations)}")
     if result.options:
         lines.append("  options:")
         for o in result.options:
@@ -87,6 +92,34 @@ def jurisdiction(
     return lines
 
 
+def open_answer(result: JurisdictionResult) -> list[str]:
+    """What is settled while the pathway is open: the candidates, the classification, and
+    premarket review when every candidate agrees on it."""
+    if result.candidates:
+        lines = [f"still possible: {', '.join(result.candidates)}"]
+    else:
+        lines = ["no pathway follows from these facts as the rules stand (see the notes)"]
+    if result.classification:
+        lines.append(f"classification: {result.classification} ({result.classification_title})")
+    elif len(result.classification_candidates) > 1:
+        lines.append(f"classification: one of {', '.join(result.classification_candidates)}")
+    if result.premarket_review is not None:
+        answer = "yes" if result.premarket_review else "no"
+        lines.append(f"premarket review: {answer}, whichever of them holds")
+    return lines + attribute_lines(result)
+
+
+def attribute_lines(result: JurisdictionResult) -> list[str]:
+    """The reported facts beside the classification: each value, or the values still open."""
+    lines = []
+    for a in result.attributes:
+        if a.value is not None:
+            lines.append(f"{a.title}: {_value(a.value)}")
+        elif len(a.candidates) > 1:
+            lines.append(f"{a.title}: one of {', '.join(_value(v) for v in a.candidates)}")
+    return lines
+
+
 def _tree(result: JurisdictionResult, style: Style) -> list[str]:
     lines = []
     for depth, step in walk(tree(result)):
@@ -96,7 +129,7 @@ def _tree(result: JurisdictionResult, style: Style) -> list[str]:
             if step.repeated:
                 lines.append(f"{pad}{f.fact} = {_value(f.value)}  (see above: {f.rule})")
                 continue
-            rule = "expert determination" if f.source == "determination" else f.rule
+            rule = f.determination_tag().strip(" ()") if f.source == "determination" else f.rule
             lines.append(
                 f"{pad}{style(f.fact, bold=True)} = {_value(f.value)}  [{rule}] {f.title} "
                 f"{_refs(f.citations, limit=3)}"

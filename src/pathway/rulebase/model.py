@@ -50,6 +50,7 @@ class Due:
     months: int = 0
     days: int = 0
     latest: bool = False  # the latest date the law allows; the product's own may come sooner
+    years_from: str | None = None  # a fact giving a number of years, added to ``years``
 
     def __str__(self) -> str:
         parts = [
@@ -57,11 +58,14 @@ class Due:
             for n, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day"))
             if n
         ]
+        if self.years_from:
+            parts.insert(0, f"{self.years_from} years" + (" +" if parts else ""))
         words = f"{' '.join(parts)} after {self.fact}" if parts else f"by {self.fact}"
         return words + (" at the latest" if self.latest else "")
 
-    def date(self, start: _dt.date) -> _dt.date:
-        month_index = start.month - 1 + self.months + 12 * self.years
+    def date(self, start: _dt.date, extra_years: int = 0) -> _dt.date:
+        """``start`` plus the offset (and ``extra_years``, the value of ``years_from``)."""
+        month_index = start.month - 1 + self.months + 12 * (self.years + extra_years)
         year, month = start.year + month_index // 12, month_index % 12 + 1
         day = start.day
         while True:
@@ -148,6 +152,7 @@ class Jurisdiction:
     classifications: dict[str, Classification]
     source: Source
     original_name: str | None = None
+    reports: tuple[str, ...] = ()  # derived facts reported beside the classification
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,11 @@ class DueSpec(_Spec):
     years: int = Field(default=0, ge=0, le=100)
     months: int = Field(default=0, ge=0, le=1200)
     days: int = Field(default=0, ge=0, le=36500)
+    years_from: StrictStr | None = Field(
+        default=None,
+        description="a product fact whose value is a number of years, added to `years` (e.g. "
+        "the time limit an approval set); the alternative applies only when it is known",
+    )
     latest: StrictBool = Field(
         default=False,
         description="the date is the latest the law allows (a statutory maximum); the product's "
@@ -223,6 +228,12 @@ class JurisdictionFile(_Spec):
     classification_fact: StrictStr | None = None
     pathways: dict[StrictStr, PathwaySpec] = Field(min_length=1)
     classifications: dict[StrictStr, ClassificationSpec] = {}
+    reports: list[StrictStr] = Field(
+        default=[],
+        description="derived facts reported beside the classification whenever the facts "
+        "decide them (e.g. Japan's product category and ASRM class), with the values still "
+        "possible while they are open",
+    )
 
 
 class CitationsFile(_Spec):

@@ -43,6 +43,12 @@ def load_jurisdiction(ctx: Context, doc: Document, spec: schema.JurisdictionFile
             raise ctx.error(
                 doc, f"classification {missing[0]!r} has no title here", ("classifications",)
             )
+    for i, name in enumerate(spec.reports):
+        fact = ctx.facts.get(name)
+        if fact is None or fact.origin != "derived" or fact.type not in ("enum", "bool"):
+            raise ctx.error(
+                doc, f"reports {name!r}: not a derived enum or true/false fact", ("reports", i)
+            )
     ctx.jurisdictions[spec.code] = Jurisdiction(
         code=spec.code,
         name=spec.name,
@@ -56,6 +62,7 @@ def load_jurisdiction(ctx: Context, doc: Document, spec: schema.JurisdictionFile
             for cid, c in spec.classifications.items()
         },
         source=ctx.source(doc, ()),
+        reports=tuple(spec.reports),
     )
 
 

@@ -68,7 +68,28 @@ def load_rule(
             fact_def = ctx.facts.get(option.date_fact)
             if fact_def is None or fact_def.type != "date":
                 raise ctx.error(doc, f"due from {option.date_fact!r}: not a date fact", where)
-            due += (Due(option.date_fact, option.years, option.months, option.days, option.latest),)
+            if option.years_from is not None:
+                years_def = ctx.facts.get(option.years_from)
+                if years_def is None or not all(
+                    isinstance(v, int) and not isinstance(v, bool)
+                    for v in years_def.values or ("",)
+                ):
+                    raise ctx.error(
+                        doc,
+                        f"due years_from {option.years_from!r}: not a fact whose values are "
+                        "numbers of years",
+                        (*where[:-1], "years_from"),
+                    )
+            due += (
+                Due(
+                    option.date_fact,
+                    option.years,
+                    option.months,
+                    option.days,
+                    option.latest,
+                    option.years_from,
+                ),
+            )
     if rs.eligible_when is not None and rs.kind != "option":
         raise ctx.error(doc, "only options have eligible_when", (*path, "eligible_when"), key=True)
     eligible = (

@@ -1,0 +1,151 @@
+"""How much pathway decides, and whether what it asks matters (printed figures, no assertion).
+
+    python benchmarks/determinacy.py            # the examples and a portfolio of 200 products
+    python benchmarks/determinacy.py --count 0  # the examples only
+
+For every product (the shipped examples, then a generated portfolio) and every input fact the
+assessment rests on, the product is assessed again with that fact removed (made unknown). Over
+all (product, removed fact, jurisdiction) answers it prints:
+
+* determined: the share whose pathway is still determined;
+* classified: the share whose classification is determined;
+* premarket settled: the share where whether premarket review is needed is determined (by the
+  pathway, or across the pathways still possible);
+* relevant questions: the share of listed questions at least one of whose answers changes that
+  jurisdiction's pathway or classification (or the pathways and classifications still possible),
+  found by re-evaluating the product with each answer (must be 100%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pathway
+from pathway.analysis.ranking import answered
+from pathway.analysis.whatif import WhatIf
+from pathway.errors import EngineError, InputError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from portfolio import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = dt.date(2026, 11, 25)
+
+
+def state(result: Any) -> tuple[Any, ...]:
+    """What an answer changes: the pathway and classification, and (where the assessment says)
+    the pathways and classifications still possible."""
+    return (
+        result.pathway,
+        result.classification,
+        tuple(getattr(result, "candidates", ())),
+        tuple(getattr(result, "classification_candidates", ())),
+    )
+
+
+def written_inputs(assessment: Any) -> list[str]:
+    """The product fields the assessment's findings used, as written in the file."""
+    out: list[str] = []
+    for result in assessment.jurisdictions.values():
+        for finding in result.findings:
+            for use in finding.uses:
+                name = use.input if use.origin == "vocabulary" else use.fact
+                if use.origin in ("product", "vocabulary") and name and name not in out:
+                    out.append(name)
+    return out
+
+
+def answers(whatif: WhatIf, loaded: Any, question: Any) -> list[Any]:
+    """Products with the question answered, each way it can be answered."""
+    rb = whatif.rb
+    definition = rb.facts[question.fact]
+    out = []
+    if question.item_field is not None or definition.origin == "derived":
+        values = question.answers or list(definition.values or ())
+        for value in values:
+            try:
+                out.append(answered(whatif, loaded, question.fact, value, question.item_field))
+            except (InputError, EngineError):
+                continue
+        return out
+    for change in whatif.candidates(loaded, [question.fact]):
+        try:
+            out.append(whatif.changed(loaded, [change]))
+        except (InputError, EngineError):
+            continue
+    return out
+
+
+def relevant(whatif: WhatIf, loaded: Any, code: str, result: Any, question: Any) -> bool:
+    before = state(result)
+    for changed in answers(whatif, loaded, question):
+        try:
+            after = whatif.assessor.assess(changed, [code], DAY).jurisdictions[code]
+        except (InputError, EngineError):
+            continue
+        if state(after) != before:
+            return True
+    return False
+
+
+def measure(paths: list[Path], label: str) -> None:
+    assessor = pathway.Assessor()
+    whatif = WhatIf(assessor)
+    counts: Counter[str] = Counter()
+    started = time.perf_counter()
+    for path in paths:
+        loaded = pathway.load_product(path)
+        full = assessor.assess(loaded, None, DAY)
+        for field in written_inputs(full):
+            try:
+                changed = whatif.changed(loaded, [_unknown(field)])
+                partial = assessor.assess(changed, None, DAY)
+            except (InputError, EngineError):
+                continue
+            for code, result in partial.jurisdictions.items():
+                counts["answers"] += 1
+                counts["determined"] += result.status == "determined"
+                counts["classified"] += result.classification is not None
+                counts["premarket"] += result.premarket_review is not None
+                for question in result.questions:
+                    counts["questions"] += 1
+                    counts["relevant"] += relevant(whatif, changed, code, result, question)
+    seconds = time.perf_counter() - started
+    n, q = counts["answers"] or 1, counts["questions"] or 1
+    print(
+        f"{label}: {len(paths)} products, {counts['answers']} answers with one fact removed "
+        f"({seconds:.0f} s)\n"
+        f"  determined          {counts['determined'] / n:6.1%}\n"
+        f"  classified          {counts['classified'] / n:6.1%}\n"
+        f"  premarket settled   {counts['premarket'] / n:6.1%}\n"
+        f"  relevant questions  {counts['relevant'] / q:6.1%}  ({counts['relevant']} of "
+        f"{counts['questions']})"
+    )
+
+
+def _unknown(field: str) -> Any:
+    from pathway.analysis.whatif import Change
+
+    return Change(field, "set", value="unknown")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200, help="generated products (default 200)")
+    args = parser.parse_args()
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    measure(examples, "examples")
+    if args.count:
+        with tempfile.TemporaryDirectory() as folder:
+            measure(generate(Path(folder), args.count, seed=7), "portfolio")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""What can still be concluded while some facts are unknown: the values each derived fact can
+still take, the pathways still possible (candidates), and what holds for all of them.
+
+A derived fact the evaluation left unknown can, once the unknown facts are known, take only a
+value some rule in force can still give it: a rule whose condition (for a decision case, with
+the earlier cases ruled out, in negation normal form) is not yet false. Which values those are
+is a greatest fixpoint: start from every value of every unknown derived fact, and keep a value
+only while a rule giving it can still hold, reading the other unknown derived facts through their
+own possible values. Three-valued logic is monotone, so a value the full facts give is never
+dropped: the candidates always hold the pathway the complete product gets. A fact no rule can
+still give any value (a case-by-case step, a question the law leaves to the regulator) can take
+every value: only an expert's determination will settle it. The analysis treats the tests of a
+condition independently, so it may keep a value no product reaches (it errs toward "still
+possible", never toward a claim).
+
+``necessary`` asks the converse for a report: is a condition true whichever of the candidate
+pathways and classifications holds? Only the jurisdiction's pathway and classification are read
+through their candidates; any other unknown fact leaves the condition not necessary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..rulebase.conditions import AnyOf, Condition, Leaf, dnf, eval_leaf
+from ..rulebase.model import Period, RuleBase
+from ..values import UNKNOWN
+
+Lookup = Callable[[str], Any]
+
+
+class Possibilities:
+    """The values the derived facts of one evaluation can still take."""
+
+    def __init__(
+        self, rb: RuleBase, period: Period, lookup: Lookup, assume: dict[str, Any] | None = None
+    ) -> None:
+        """``assume``: derived facts taken to have these values (to ask what follows from them)."""
+        self.rb = rb
+        self.period = period
+        assumed = dict(assume or {})
+        self.lookup: Lookup = (
+            (lambda n: assumed[n] if n in assumed else lookup(n)) if assumed else lookup
+        )
+        self.values: dict[str, frozenset[Any]] = {}
+        self._fixpoint()
+
+    def given(self, fact: str, value: Any) -> list[dict[str, Any]]:
+        """Ways ``fact`` can come to be ``value``: for each rule giving it and each alternative of
+        its condition that can still hold, the values that alternative requires of other derived
+        facts (an empty mapping when it requires none)."""
+        out: list[dict[str, Any]] = []
+        for rule in self.period.rules:
+            if rule.kind != "derive" or rule.fact != fact or rule.value != value:
+                continue
+            for conj in dnf(self.rb.normal(rule, self.period.earlier(rule)), self.rb.domain):
+                if not all(self.possible(leaf) for leaf in conj):
+                    continue
+                out.append(
+                    {
+                        leaf.fact: leaf.value
+                        for leaf in conj
+                        if leaf.op == "eq"
+                        and self.rb.facts[leaf.fact].origin == "derived"
+                        and self.lookup(leaf.fact) is UNKNOWN
+                    }
+                )
+        return out
+
+    # ------------------------------------------------------------------ the fixpoint
+
+    def _fixpoint(self) -> None:
+        by_fact: dict[str, list[Any]] = {}
+        for rule in self.period.rules:
+            if rule.kind == "derive" and rule.fact and self.lookup(rule.fact) is UNKNOWN:
+                by_fact.setdefault(rule.fact, []).append(rule)
+        unknown = [
+            name
+            for name, definition in self.rb.facts.items()
+            if definition.origin == "derived" and self.lookup(name) is UNKNOWN
+        ]
+        conditions = {
+            r.id: self.rb.normal(r, self.period.earlier(r)) for rs in by_fact.values() for r in rs
+        }
+        expert = {name for name in unknown if name not in by_fact}  # only a determination sets it
+        while True:
+            for name in unknown:
+                definition = self.rb.facts[name]
+                if name in expert:
+                    self.values[name] = frozenset(definition.values or ())
+                else:
+                    self.values[name] = frozenset(r.value for r in by_fact[name])
+            changed = True
+            while changed:  # the greatest fixpoint: drop values no rule can still give
+                changed = False
+                for fact, rules in by_fact.items():
+                    if fact in expert:
+                        continue
+                    kept = frozenset(r.value for r in rules if self.possible(conditions[r.id]))
+                    if kept != self.values[fact]:
+                        self.values[fact] = kept
+                        changed = True
+            stuck = {f for f in by_fact if f not in expert and not self.values[f]}
+            if not stuck:
+                return
+            expert |= stuck  # no rule can give it a value: the regulator decides it
+
+    def of(self, fact: str) -> frozenset[Any]:
+        """The values ``fact`` can take: its value when known, else those still possible."""
+        known = self.lookup(fact)
+        if known is not UNKNOWN:
+            return frozenset({known})
+        return self.values.get(fact, frozenset())
+
+    # ------------------------------------------------------------------ conditions
+
+    def possible(self, cond: Condition) -> bool:
+        """Can ``cond`` (in negation normal form) still be true?"""
+        if isinstance(cond, Leaf):
+            if self.rb.facts[cond.fact].origin == "derived":
+                return any(eval_leaf(cond, v) is True for v in self.of(cond.fact))
+            return eval_leaf(cond, self.lookup(cond.fact)) is not False
+        parts = (self.possible(item) for item in cond.items)  # type: ignore[union-attr]
+        return any(parts) if isinstance(cond, AnyOf) else all(parts)
+
+    def necessary(self, cond: Condition, roots: Iterable[str]) -> bool:
+        """Is ``cond`` (in negation normal form) true whichever value each fact of ``roots``
+        takes among its possible values, the other facts as they are?"""
+        roots = set(roots)
+        if isinstance(cond, Leaf):
+            value = self.lookup(cond.fact)
+            if value is UNKNOWN and cond.fact in roots:
+                values = self.of(cond.fact)
+                return bool(values) and all(eval_leaf(cond, v) is True for v in values)
+            return eval_leaf(cond, value) is True
+        parts = (self.necessary(item, roots) for item in cond.items)  # type: ignore[union-attr]
+        return any(parts) if isinstance(cond, AnyOf) else all(parts)
