@@ -28,26 +28,17 @@ from pathlib import Path
 from typing import Any
 
 import pathway
-from pathway.analysis.ranking import answered
 from pathway.analysis.whatif import WhatIf
 from pathway.errors import EngineError, InputError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from portfolio import generate
+
+from tests.answering import relevant, unknown
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 25)
-
-
-def state(result: Any) -> tuple[Any, ...]:
-    """What an answer changes: the pathway and classification, and (where the assessment says)
-    the pathways and classifications still possible."""
-    return (
-        result.pathway,
-        result.classification,
-        tuple(getattr(result, "candidates", ())),
-        tuple(getattr(result, "classification_candidates", ())),
-    )
 
 
 def written_inputs(assessment: Any) -> list[str]:
@@ -62,39 +53,6 @@ def written_inputs(assessment: Any) -> list[str]:
     return out
 
 
-def answers(whatif: WhatIf, loaded: Any, question: Any) -> list[Any]:
-    """Products with the question answered, each way it can be answered."""
-    rb = whatif.rb
-    definition = rb.facts[question.fact]
-    out = []
-    if question.item_field is not None or definition.origin == "derived":
-        values = question.answers or list(definition.values or ())
-        for value in values:
-            try:
-                out.append(answered(whatif, loaded, question.fact, value, question.item_field))
-            except (InputError, EngineError):
-                continue
-        return out
-    for change in whatif.candidates(loaded, [question.fact]):
-        try:
-            out.append(whatif.changed(loaded, [change]))
-        except (InputError, EngineError):
-            continue
-    return out
-
-
-def relevant(whatif: WhatIf, loaded: Any, code: str, result: Any, question: Any) -> bool:
-    before = state(result)
-    for changed in answers(whatif, loaded, question):
-        try:
-            after = whatif.assessor.assess(changed, [code], DAY).jurisdictions[code]
-        except (InputError, EngineError):
-            continue
-        if state(after) != before:
-            return True
-    return False
-
-
 def measure(paths: list[Path], label: str) -> None:
     assessor = pathway.Assessor()
     whatif = WhatIf(assessor)
@@ -105,7 +63,7 @@ def measure(paths: list[Path], label: str) -> None:
         full = assessor.assess(loaded, None, DAY)
         for field in written_inputs(full):
             try:
-                changed = whatif.changed(loaded, [_unknown(field)])
+                changed = whatif.changed(loaded, [unknown(field)])
                 partial = assessor.assess(changed, None, DAY)
             except (InputError, EngineError):
                 continue
@@ -116,7 +74,7 @@ def measure(paths: list[Path], label: str) -> None:
                 counts["premarket"] += result.premarket_review is not None
                 for question in result.questions:
                     counts["questions"] += 1
-                    counts["relevant"] += relevant(whatif, changed, code, result, question)
+                    counts["relevant"] += relevant(whatif, changed, code, result, question, DAY)
     seconds = time.perf_counter() - started
     n, q = counts["answers"] or 1, counts["questions"] or 1
     print(
@@ -128,12 +86,6 @@ def measure(paths: list[Path], label: str) -> None:
         f"  relevant questions  {counts['relevant'] / q:6.1%}  ({counts['relevant']} of "
         f"{counts['questions']})"
     )
-
-
-def _unknown(field: str) -> Any:
-    from pathway.analysis.whatif import Change
-
-    return Change(field, "set", value="unknown")
 
 
 def main() -> None:

@@ -27,6 +27,8 @@ from pathway.authoring.satisfiability import Satisfier
 from pathway.rulebase.conditions import Leaf, facts_of, leaves
 from pathway.rulebase.model import Rule, RuleBase
 
+from .strategies import set_path
+
 TRI = (True, False, "unknown")
 
 
@@ -111,14 +113,6 @@ def product(values: dict[str, Any]) -> dict[str, Any]:
     for path, value in values.items():
         set_path(data, path, value)
     return data
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    node = data
-    for part in parents:
-        node = node.setdefault(part, {})
-    node[last] = value
 
 
 def drop_path(data: dict[str, Any], path: str) -> bool:

@@ -16,14 +16,18 @@ from hypothesis import strategies as st
 import pathway
 from pathway.contract.product import (
     Action,
+    ApprovalStatus,
+    Designation,
     Efficacy,
     Form,
     GeneticModification,
     IntendedUse,
     Origin,
     Safety,
+    SecretedProduct,
     Sponsor,
     Stage,
+    TimeLimitYears,
     Vector,
 )
 
@@ -40,6 +44,15 @@ HE_CONDITIONS = [
 ]
 
 RULEBASE = pathway.load_rulebase()
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the dotted ``path`` of a product mapping, creating the parents."""
+    *parents, last = path.split(".")
+    node = data
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
 
 
 def values(literal: Any) -> list[Any]:
@@ -131,6 +144,9 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
     same_surgery = draw(tri())
     if same_surgery is True and origin in ("allogeneic", "xenogeneic"):
         same_surgery = False
+    secreted: Any = OMIT
+    if form in ("secreted_or_extracted", "unknown", OMIT):
+        secreted = draw(maybe(st.sampled_from(values(SecretedProduct)), known=3))
     reproductive = draw(tri())
     intimate = draw(tri(known=3))
     if intimate is True and reproductive is False:
@@ -146,6 +162,7 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
             "source": draw(maybe(st.sampled_from(terms("material.source")), known=8)),
             "cell_type": draw(maybe(st.sampled_from(terms("material.cell_type")), known=8)),
             "viable": viable,
+            "secreted_product": secreted,
         },
         "processing": processing,
         "genetic_modification": gm,
@@ -176,6 +193,22 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
             "intimate_partner": intimate,
             "same_essential_function": draw(tri(known=2)),
             "effect_from_modification": draw(tri(known=2)) if gm == "ex_vivo" else OMIT,
+            "site": draw(maybe(st.sampled_from(terms("use.site")), known=2)),
+            **{
+                name: draw(tri(known=1))
+                for name in (
+                    "us_orphan_criteria",
+                    "eu_orphan_criteria",
+                    "jp_orphan_criteria",
+                    "substantial_improvement",
+                    "unmet_medical_need",
+                    "surrogate_endpoint",
+                    "major_public_health_interest",
+                    "sakigake_criteria",
+                    "no_effective_treatment",
+                    "clear_clinical_advantage",
+                )
+            },
         },
         "context": {
             "stage": draw(maybe(st.sampled_from(values(Stage)))),
@@ -188,6 +221,17 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
                 "preliminary_clinical": draw(tri()),
             },
             "foreign_party": draw(tri(known=2)),
+            "approval_date": draw(maybe(st.dates(dt.date(2014, 11, 25), HE_DAY), known=1)),
+            "time_limit_years": draw(maybe(st.sampled_from(values(TimeLimitYears)), known=1)),
+            "approval_status": draw(maybe(st.sampled_from(values(ApprovalStatus)), known=1)),
+            "designations": draw(
+                st.one_of(
+                    st.just(OMIT),
+                    st.just(OMIT),
+                    st.just([]),
+                    st.lists(st.sampled_from(values(Designation)), max_size=2, unique=True),
+                )
+            ),
         },
     }
     # a function list and a contrary declaration would be refused as contradictory: keep one
@@ -197,7 +241,15 @@ def wide_products(draw: st.DrawFn, determinations: bool = True) -> dict[str, Any
         derived = [f for f in RULEBASE.facts.values() if f.origin == "derived" and f.type == "bool"]
         fact = draw(st.sampled_from(derived))
         product["determinations"] = [
-            {"fact": fact.name, "value": draw(st.booleans()), "reason": "generated expert call"}
+            {
+                "fact": fact.name,
+                "value": draw(st.booleans()),
+                "reason": "generated expert call",
+                "authority": draw(st.sampled_from(["ema_cat", "fda_trg", "pmda", OMIT])),
+            }
+        ]
+        product["determinations"] = [
+            {k: v for k, v in d.items() if v is not OMIT} for d in product["determinations"]
         ]
     return _clean(product)
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..rulebase.conditions import AnyOf, Condition, Leaf, dnf, eval_leaf
-from ..rulebase.model import Period, RuleBase
+from ..rulebase.conditions import All, AnyOf, Condition, Leaf, dnf, eval_leaf, facts_of
+from ..rulebase.model import Period, Rule, RuleBase
 from ..values import UNKNOWN
 
 Lookup = Callable[[str], Any]
+RESIDUAL_MEMO_LIMIT = 50_000  # remembered residual conditions; the memo is emptied when full
 
 
 class Possibilities:
@@ -80,9 +81,7 @@ class Possibilities:
             for name, definition in self.rb.facts.items()
             if definition.origin == "derived" and self.lookup(name) is UNKNOWN
         ]
-        conditions = {
-            r.id: self.rb.normal(r, self.period.earlier(r)) for rs in by_fact.values() for r in rs
-        }
+        residual = {r.id: self._residual_of(r) for rs in by_fact.values() for r in rs}
         expert = {name for name in unknown if name not in by_fact}  # only a determination sets it
         while True:
             for name in unknown:
@@ -97,7 +96,7 @@ class Possibilities:
                 for fact, rules in by_fact.items():
                     if fact in expert:
                         continue
-                    kept = frozenset(r.value for r in rules if self.possible(conditions[r.id]))
+                    kept = frozenset(r.value for r in rules if self._still(residual[r.id]))
                     if kept != self.values[fact]:
                         self.values[fact] = kept
                         changed = True
@@ -105,6 +104,56 @@ class Possibilities:
             if not stuck:
                 return
             expert |= stuck  # no rule can give it a value: the regulator decides it
+
+    def _residual_of(self, rule: Rule) -> Condition | bool:
+        """The residual of a rule's condition (with the earlier cases ruled out), remembered in
+        the rule base per rule and per value of the facts it reads: answers to one question
+        change few of them."""
+        earlier = self.period.earlier(rule)
+        shapes = self.rb._cache("_residual_shapes", dict)
+        key = (rule.id, tuple(e.id for e in earlier))
+        shape = shapes.get(key)
+        if shape is None:
+            cond = self.rb.normal(rule, earlier)
+            shape = shapes[key] = (cond, tuple(sorted(facts_of(cond))))
+        cond, reads = shape
+        memo = self.rb._cache("_residuals", dict)
+        at = (key, tuple(self.lookup(f) for f in reads))
+        found = memo.get(at)
+        if found is None:
+            if len(memo) >= RESIDUAL_MEMO_LIMIT:
+                memo.clear()
+            found = memo[at] = self._residual(cond)
+        return found
+
+    def _residual(self, cond: Condition) -> Condition | bool:
+        """``cond`` with every test on a known fact (or an input fact) replaced by whether it can
+        still hold: what is left tests only derived facts that are still unknown."""
+        if isinstance(cond, Leaf):
+            value = self.lookup(cond.fact)
+            if self.rb.facts[cond.fact].origin == "derived":
+                return cond if value is UNKNOWN else eval_leaf(cond, value) is True
+            return eval_leaf(cond, value) is not False
+        parts = [self._residual(item) for item in cond.items]  # type: ignore[union-attr]
+        if isinstance(cond, AnyOf):
+            if any(p is True for p in parts):
+                return True
+            rest = [p for p in parts if p is not False]
+            return AnyOf(tuple(rest)) if len(rest) > 1 else (rest[0] if rest else False)  # type: ignore[arg-type]
+        if any(p is False for p in parts):
+            return False
+        rest = [p for p in parts if p is not True]
+        return All(tuple(rest)) if len(rest) > 1 else (rest[0] if rest else True)  # type: ignore[arg-type]
+
+    def _still(self, cond: Condition | bool) -> bool:
+        """Can a residual condition still be true, the unknown derived facts read through their
+        possible values?"""
+        if isinstance(cond, bool):
+            return cond
+        if isinstance(cond, Leaf):
+            return any(eval_leaf(cond, v) is True for v in self.values.get(cond.fact, ()))
+        parts = (self._still(item) for item in cond.items)  # type: ignore[union-attr]
+        return any(parts) if isinstance(cond, AnyOf) else all(parts)
 
     def of(self, fact: str) -> frozenset[Any]:
         """The values ``fact`` can take: its value when known, else those still possible."""
