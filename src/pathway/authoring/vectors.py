@@ -11,7 +11,11 @@ merged into the base (mappings merge, anything else replaces), an optional ``as_
 * ``obligations`` / ``no_obligations``, ``notes`` / ``no_notes``: rule ids that must be / must not
   be in the result; ``options``: option id -> ``yes|no|undetermined|absent``;
 * ``questions`` / ``no_questions``: facts that must be / must not be asked;
-* ``due``: obligation id -> the due date it must have.
+* ``due``: obligation id -> the due date it must have; ``overdue``: obligation ids whose due date
+  must be past on the vector's day;
+* ``candidates``, ``classification_candidates``: the pathways (classifications) still possible,
+  exactly, in the jurisdiction's order; ``attributes``: reported fact -> its value (or
+  ``undetermined``).
 
 ``mismatches`` compares a jurisdiction's result with an expectation and says, in words, each way
 they differ; the test suite asserts there is none, and ``coverage`` runs the same vectors to see
@@ -53,6 +57,10 @@ class Expectation(BaseModel):
     notes: list[str] = Field(default_factory=list)
     no_notes: list[str] = Field(default_factory=list)
     due: dict[str, _dt.date] = Field(default_factory=dict)
+    overdue: list[str] = Field(default_factory=list)
+    candidates: list[str] | None = None
+    classification_candidates: list[str] | None = None
+    attributes: dict[str, bool | str] = Field(default_factory=dict)
 
 
 KEYS = frozenset(Expectation.model_fields)
@@ -174,4 +182,22 @@ def mismatches(result: JurisdictionResult, expect: Expectation) -> list[str]:
     for obligation, day in expect.due.items():
         if dues.get(obligation) != day:
             out.append(f"{obligation} due {dues.get(obligation)}, expected {day}")
+    overdue = {o.id for o in result.obligations if o.overdue}
+    out += [f"{o} is not overdue" for o in expect.overdue if o not in overdue]
+    for name, wanted, got in (
+        ("candidates", expect.candidates, result.candidates),
+        (
+            "classification candidates",
+            expect.classification_candidates,
+            result.classification_candidates,
+        ),
+    ):
+        if wanted is not None and got != wanted:
+            out.append(f"{name} are {got}, expected {wanted}")
+    reported = {a.fact: a.value for a in result.attributes}
+    for fact, value in expect.attributes.items():
+        got_value = reported.get(fact, "absent")
+        shown = "undetermined" if got_value is None else got_value
+        if shown != value:
+            out.append(f"{fact} is {shown}, expected {value}")
     return out

@@ -135,17 +135,17 @@ def _normalise_terms(doc: Document, rb: RuleBase, product: Product) -> Product:
             raise _term_error(doc, rb, field_name, word, path)
         return term
 
-    material = product.material.model_copy(
-        update={
-            "source": one("material.source", product.material.source, ("material", "source")),
-            "cell_type": one(
-                "material.cell_type", product.material.cell_type, ("material", "cell_type")
-            ),
-        }
-    )
-    update: dict[str, Any] = {"material": material}
-    state = one("context.member_state", product.context.member_state, ("context", "member_state"))
-    update["context"] = product.context.model_copy(update={"member_state": state})
+    update: dict[str, Any] = {}
+    for vocab in rb.vocabularies.values():  # the single-term fields (material.source, use.site...)
+        for field_name in vocab.fields:
+            section, _, name = field_name.rpartition(".")
+            if not section or "." in section:  # top-level lists are normalised below
+                continue
+            model = update.get(section) or getattr(product, section)
+            value = getattr(model, name)
+            if isinstance(value, str):
+                word = one(field_name, value, (section, name))
+                update[section] = model.model_copy(update={name: word})
     if isinstance(product.processing, list):
         update["processing"] = [
             one("processing", w, ("processing", i)) for i, w in enumerate(product.processing)
@@ -155,7 +155,9 @@ def _normalise_terms(doc: Document, rb: RuleBase, product: Product) -> Product:
             one("use.functions", w, ("use", "functions", i))
             for i, w in enumerate(product.use.functions)
         ]
-        update["use"] = product.use.model_copy(update={"functions": functions})
+        update["use"] = (update.get("use") or product.use).model_copy(
+            update={"functions": functions}
+        )
     if isinstance(product.combined_with, list):
         items: list[Any] = []
         for i, item in enumerate(product.combined_with):

@@ -13,7 +13,7 @@ def render(report: QuestionsReport) -> str:
         lines.append(f"  {code.upper()}  {pathway or 'undetermined'}")
     lines.append("")
     if not report.questions:
-        lines.append("  Every pathway is determined: nothing to ask.")
+        lines.append("  Every pathway and classification is determined: nothing to ask.")
     for i, q in enumerate(report.questions, 1):
         answers = f" [{', '.join(_word(a) for a in q.answers)}]" if q.answers else ""
         lines.append(f"  {i}. {q.question}{answers}")
