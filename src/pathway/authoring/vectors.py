@@ -6,7 +6,8 @@ optional ``jurisdiction`` (the one its ``expect`` entries speak of when they nam
 merged into the base (mappings merge, anything else replaces), an optional ``as_of``, and what it
 ``expect``s, per jurisdiction (or for the file's jurisdiction):
 
-* ``pathway`` (a pathway id or ``undetermined``), ``classification``, ``premarket_review``;
+* ``pathway`` (a pathway id or ``undetermined``), ``classification``, ``premarket_review``
+  (true, false, or ``undetermined`` for null);
 * ``facts``: derived fact -> the value it must have;
 * ``obligations`` / ``no_obligations``, ``notes`` / ``no_notes``: rule ids that must be / must not
   be in the result; ``options``: option id -> ``yes|no|undetermined|absent``;
@@ -47,7 +48,7 @@ class Expectation(BaseModel):
 
     pathway: str | None = None
     classification: str | None = None
-    premarket_review: bool | None = None
+    premarket_review: bool | Literal["undetermined"] | None = None  # undetermined: null
     facts: dict[str, bool | str] = Field(default_factory=dict)
     obligations: list[str] = Field(default_factory=list)
     no_obligations: list[str] = Field(default_factory=list)
@@ -151,10 +152,8 @@ def mismatches(result: JurisdictionResult, expect: Expectation) -> list[str]:
             out.append(f"pathway is {result.pathway}, expected {expect.pathway}")
     if expect.classification is not None and result.classification != expect.classification:
         out.append(f"classification is {result.classification}, expected {expect.classification}")
-    if (
-        expect.premarket_review is not None
-        and result.premarket_review is not expect.premarket_review
-    ):
+    wanted = None if expect.premarket_review == "undetermined" else expect.premarket_review
+    if expect.premarket_review is not None and result.premarket_review is not wanted:
         out.append(
             f"premarket review is {result.premarket_review}, expected {expect.premarket_review}"
         )

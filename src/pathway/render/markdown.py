@@ -49,6 +49,9 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
             lines.append(
                 f"- Classification: `{result.classification}` ({result.classification_title})"
             )
+        elif len(result.classification_candidates) > 1:
+            open_classes = ", ".join(f"`{c}`" for c in result.classification_candidates)
+            lines.append(f"- Classification: open, one of {open_classes}")
         lines.append(f"- Premarket review: {_premarket(result)}")
         lines.extend(f"- {line}" for line in attribute_lines(result))
     else:

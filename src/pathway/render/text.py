@@ -42,6 +42,8 @@ def jurisdiction(
         extra = []
         if result.classification:
             extra.append(f"classification: {result.classification} ({result.classification_title})")
+        elif len(result.classification_candidates) > 1:
+            extra.append(f"classification: one of {', '.join(result.classification_candidates)}")
         premarket = {True: "yes", False: "no", None: "depends (see notes)"}[result.premarket_review]
         extra.append(f"premarket review: {premarket}")
         lines.append("  " + " · ".join(extra))
