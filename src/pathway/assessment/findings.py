@@ -269,7 +269,7 @@ def findings(
             continue
         # the law behind the fact: the rules that conclude it, else the rules that read it
         basis = [c for r in rb.rules if r.fact == det.fact for c in r.citations] or [
-            c for r in plan.active if det.fact in facts_of(r.when) for c in r.citations
+            c for r in plan.active if det.fact in r.reads() for c in r.citations
         ]
         because = [det.reason]
         if det.decided_by():

@@ -16,6 +16,7 @@ from ..contract.assessment import (
     JurisdictionResult,
     Note,
     Obligation,
+    OpenFact,
     Option,
     Question,
     ReportedFact,
@@ -28,6 +29,7 @@ from ..rulebase.model import TEMPLATE, Rule, RuleBase
 from ..rulebase.references import cite_all
 from ..text import word
 from ..values import UNKNOWN
+from .conditional import conditions
 from .findings import Explainer, findings
 from .locate import Locator
 from .open_questions import QuestionFinder
@@ -190,8 +192,11 @@ class JurisdictionReport:
     def attributes(self) -> list[ReportedFact]:
         """The jurisdiction's reported facts: each value, or the values still possible."""
         out = []
+        settable = {r.fact for r in self.plan.period.rules if r.kind == "derive"}
         for name in self.jur.reports:
             value = self.ev.derived.get(name)
+            if value is None and name not in settable:
+                continue  # no rule in force gives it: nothing to report until an expert does
             definition = self.rb.facts[name]
             if value is not None:
                 candidates = [value]
@@ -250,6 +255,25 @@ class JurisdictionReport:
                 self.rb.normal(rule, self.plan.period.earlier(rule)), roots
             ):
                 out.append(self.obligation(rule).model_copy(update={"across_candidates": True}))
+        return out
+
+    def conditional_obligations(self, listed: set[str]) -> list[Obligation]:
+        """The obligations that would hold were some unknown product facts answered one way,
+        each with the questions that settle it (``conditional.conditions``)."""
+        out = []
+        for rule in self.plan.active:
+            if rule.kind != "obligation" or rule.id in listed:
+                continue
+            cond = self.rb.normal(rule, self.plan.period.earlier(rule))
+            facts = conditions(self.rb, cond, self.lookup)
+            if not facts:
+                continue
+            opened = [
+                OpenFact(fact=f, question=self.rb.facts[f].question or f)
+                for f in facts
+                if f in self.rb.facts
+            ]
+            out.append(self.obligation(rule).model_copy(update={"conditional_on": opened}))
         return out
 
     def questions(self, pathway: Any, classification: Any) -> list[Question]:
@@ -316,6 +340,7 @@ class JurisdictionReport:
         obligations = self.obligations()
         if pathway is None and candidates:
             obligations += self.common_obligations()
+        obligations += self.conditional_obligations({o.id for o in obligations})
         return JurisdictionResult(
             name=jur.name,
             status="determined" if pathway is not None else "undetermined",

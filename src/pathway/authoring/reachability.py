@@ -112,7 +112,7 @@ class Reachability:
         roots = {
             f
             for j in self.rb.jurisdictions.values()
-            for f in (j.pathway_fact, j.classification_fact)
+            for f in (j.pathway_fact, j.classification_fact, *j.reports)
         }
         out = []
         for name, definition in self.rb.facts.items():
@@ -138,7 +138,8 @@ class Reachability:
                             [r.id for r in setters[name]],
                             Location(where.file, where.line) if where else None,
                             f"{name} is set by {', '.join(r.id for r in setters[name])} but no "
-                            "rule reads it and it is no jurisdiction's pathway or classification",
+                            "rule reads it and it is no jurisdiction's pathway, classification or reported "
+                            "fact",
                         )
                     )
             elif definition.origin == "projection" and read_by and not self.valued(name):

@@ -10,7 +10,8 @@ merged into the base (mappings merge, anything else replaces), an optional ``as_
   (true, false, or ``undetermined`` for null);
 * ``facts``: derived fact -> the value it must have;
 * ``obligations`` / ``no_obligations``, ``notes`` / ``no_notes``: rule ids that must be / must not
-  be in the result; ``options``: option id -> ``yes|no|undetermined|absent``;
+  be in the result (an obligation that holds only if unknown facts are answered one way counts
+  only in ``conditional_obligations``); ``options``: option id -> ``yes|no|undetermined|absent``;
 * ``questions`` / ``no_questions``: facts that must be / must not be asked;
 * ``due``: obligation id -> the due date it must have; ``overdue``: obligation ids whose due date
   must be past on the vector's day;
@@ -51,6 +52,7 @@ class Expectation(BaseModel):
     premarket_review: bool | Literal["undetermined"] | None = None  # undetermined: null
     facts: dict[str, bool | str] = Field(default_factory=dict)
     obligations: list[str] = Field(default_factory=list)
+    conditional_obligations: list[str] = Field(default_factory=list)
     no_obligations: list[str] = Field(default_factory=list)
     options: dict[str, Eligible] = Field(default_factory=dict)
     questions: list[str] = Field(default_factory=list)
@@ -163,8 +165,14 @@ def mismatches(result: JurisdictionResult, expect: Expectation) -> list[str]:
             out.append(f"{fact} not derived (questions: {asked})")
         elif found[fact] != value:
             out.append(f"{fact} is {found[fact]}, expected {value}")
-    obligations = {o.id for o in result.obligations}
+    obligations = {o.id for o in result.obligations if not o.conditional_on}
+    conditional = {o.id for o in result.obligations if o.conditional_on}
     out += [f"missing obligation {o}" for o in expect.obligations if o not in obligations]
+    out += [
+        f"missing conditional obligation {o}"
+        for o in expect.conditional_obligations
+        if o not in conditional
+    ]
     out += [f"unexpected obligation {o}" for o in expect.no_obligations if o in obligations]
     options = {o.id: o.eligible for o in result.options}
     for option, eligible in expect.options.items():

@@ -135,6 +135,13 @@ class Finding(Out):
         return ""
 
 
+class OpenFact(Out):
+    """An unknown product fact an obligation depends on, with the question that settles it."""
+
+    fact: str
+    question: str
+
+
 class Obligation(Out):
     id: str
     title: str
@@ -159,6 +166,12 @@ class Obligation(Out):
     )
     description: str | None = None
     citations: list[CitationOut] = Field(min_length=1)
+    conditional_on: list[OpenFact] = Field(
+        default_factory=list,
+        description="the obligation holds only if these unknown product facts are answered one "
+        "way (e.g. a foreign party takes part): each with the question that settles it; empty "
+        "when it holds as the facts stand",
+    )
     across_candidates: bool = Field(
         default=False,
         description="the pathway is still open, and this obligation holds whichever of the "

@@ -95,6 +95,10 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
                 when += " (**passed** on the day assessed)"
             if o.across_candidates:
                 when += "; whichever candidate holds"
+            if o.conditional_on:
+                when += "; **only if** " + "; ".join(
+                    f"`{c.fact}` so requires ({c.question})" for c in o.conditional_on
+                )
             if o.due and o.due_basis:
                 when += f" ({o.due_basis})"
             if o.deadline and not o.due:

@@ -74,7 +74,15 @@ def jurisdiction(
             if o.overdue:
                 due += style(" (PASSED on the day assessed)", fg="red", bold=True)
             whichever = "; whichever candidate holds" if o.across_candidates else ""
+            if o.conditional_on:
+                facts = " and ".join(c.fact for c in o.conditional_on)
+                plural = len(o.conditional_on) > 1
+                whichever += (
+                    f"; only if the answer{'s' if plural else ''} to {facts} "
+                    f"so require{'' if plural else 's'}"
+                )
             lines.append(f"    - {o.title} ({o.when}{due}{whichever}) {_refs(o.citations)}")
+            lines.extend(f"        ? {c.question}" for c in o.conditional_on)
     if result.options:
         lines.append("  options:")
         for o in result.options:
