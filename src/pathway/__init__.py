@@ -30,7 +30,7 @@ from .product.load import LoadedProduct, load_product
 from .rulebase.load import default_rules_dir, load_rulebase
 from .rulebase.model import RuleBase
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 __all__ = [
     "Assessment",
