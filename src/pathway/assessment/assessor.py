@@ -8,6 +8,7 @@ explanation memo is shared across products.
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import threading
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from .locate import locate_contradiction
 from .plan import Plan
 from .report import JurisdictionReport
 
+ANSWERED_MEMO = 64  # products whose answered questions' facts are kept
 ProductInput = LoadedProduct | Product | dict[str, Any] | str | Path
 
 
@@ -51,6 +53,8 @@ class Assessor:
         self._plans: dict[tuple[str, int], Plan] = {}
         self._explained: dict[Any, Any] = {}  # the Explainer memo, shared across products
         self._states: dict[Any, Any] = {}  # the states of evaluations (report.state_of)
+        self._answered: collections.OrderedDict[Any, dict[Any, Any]] = collections.OrderedDict()
+        self._lock = threading.Lock()
 
     def _plan(self, code: str, day: _dt.date) -> Plan:
         key = (code, self.rulebase.epoch(day))
@@ -74,7 +78,7 @@ class Assessor:
         day = as_of or _dt.date.today()
         codes = self.codes(loaded, jurisdictions)
         facts = build_facts(loaded.product, self.rulebase, day)
-        answered: dict[Any, Any] = {}  # answered products' facts, shared by the jurisdictions
+        answered = self._answered_for(loaded.product, day)
         results = {code: self._jurisdiction(loaded, facts, code, day, answered) for code in codes}
         return Assessment(
             product=ProductRef(name=loaded.product.name, file=loaded.file, sha256=loaded.sha256),
@@ -83,6 +87,21 @@ class Assessor:
             engine=self.evaluator.name,
             jurisdictions=results,
         )
+
+    def _answered_for(self, product: Product, day: _dt.date) -> dict[Any, Any]:
+        """The facts of the product's answered questions (``relevance.Relevance``), shared by
+        its jurisdictions, and kept for the last few products assessed: a product assessed
+        again (the same facts under any name) answers its questions from here."""
+        key = (product.model_dump_json(exclude={"name", "expect"}), day)
+        with self._lock:
+            found = self._answered.get(key)
+            if found is None:
+                found = self._answered[key] = {}
+                if len(self._answered) > ANSWERED_MEMO:
+                    self._answered.popitem(last=False)
+            else:
+                self._answered.move_to_end(key)
+            return found
 
     def codes(self, loaded: LoadedProduct, jurisdictions: Sequence[str] | None) -> list[str]:
         """The jurisdictions to assess: those asked for, else the product's, else all; in the

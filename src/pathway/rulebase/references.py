@@ -23,14 +23,18 @@ class Citation:
     original_title: str | None = None
 
     def out(self) -> CitationOut:
-        """The citation as the assessment shows it."""
-        return CitationOut(
-            ref=self.ref,
-            url=self.url,
-            title=self.title,
-            original_title=self.original_title,
-            basis=self.basis,
-        )
+        """The citation as the assessment shows it (made once: output models are frozen)."""
+        made = self.__dict__.get("_out")
+        if made is None:
+            made = CitationOut(
+                ref=self.ref,
+                url=self.url,
+                title=self.title,
+                original_title=self.original_title,
+                basis=self.basis,
+            )
+            object.__setattr__(self, "_out", made)
+        return made
 
 
 def cite_all(citations: Iterable[Citation]) -> list[CitationOut]:
