@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -235,3 +237,44 @@ def test_the_same_facts_are_evaluated_once(rulebase: pathway.RuleBase) -> None:
     assert engine.evaluate("us", other, AS_OF).derived != first.derived
     fresh = Engine(rulebase, memo=0).evaluate("us", facts, AS_OF)
     assert fresh.comparable() == first.comparable()
+
+
+STORAGE_SETTERS = re.compile(r"set_\w*callback|\bdurable\.engine\b|\bfrom durable\b")
+
+
+def test_pathway_never_registers_a_storage_callback() -> None:
+    """On Python 3.13+ durable's storage callbacks would call PyEval_CallObject, which is
+    missing there (evaluate/durable/_c.py loads the extension with lazy binding): no pathway
+    module may register one, nor use durable's Host, which does."""
+    package = Path(pathway.__file__).parent
+    found = [
+        f"{path.relative_to(package)}: {match.group()}"
+        for path in sorted(package.rglob("*.py"))
+        for match in STORAGE_SETTERS.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_extension_loads_and_the_dlopen_flags_are_restored() -> None:
+    """The extension loads on this Python; a plain import (``RTLD_NOW``) does too exactly
+    where lazy binding is not needed, and pathway leaves the process's dlopen flags as it
+    found them."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "before = sys.getdlopenflags()\n"
+        "import pathway\n"
+        "from pathway.evaluate.durable._c import durable_c\n"
+        "print(sys.getdlopenflags() == before, callable(durable_c.assert_facts))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert proc.stdout.split() == [b"True", b"True"]
+    plain = subprocess.run(
+        [sys.executable, "-c", "import durable_rules_engine"], capture_output=True, timeout=60
+    )
+    if sys.version_info >= (3, 13):
+        assert b"PyEval_CallObject" in plain.stderr  # what lazy binding works around
+    else:
+        assert plain.returncode == 0, plain.stderr.decode()[-2000:]
