@@ -220,6 +220,27 @@ def test_a_directory_others_can_write_to_is_refused(
     refused(places, rulebase, capsys)
 
 
+@pytest.mark.slow
+def test_a_batch_says_it_once(places: Path) -> None:
+    """Worker processes do not repeat their parent's warning."""
+    places.mkdir(mode=0o777)
+    places.chmod(0o777)
+    products = [SVF, str(EXAMPLES / "prp-knee.yaml"), str(EXAMPLES / "svf-knee.yaml")]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pathway.cli", "assess", *products, "--format", "jsonl", "-P", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == 3
+    assert proc.stderr.splitlines() == [
+        f"pathway: warning: not using the disk cache: {places} is writable by its group or by "
+        "others (set PATHWAY_CACHE_DIR to a directory of your own)"
+    ]
+    assert list(places.iterdir()) == []
+
+
 @AS_ROOT
 def test_an_entry_owned_by_someone_else_or_writable_by_others_is_refused(
     places: Path, rulebase: pathway.RuleBase

@@ -89,8 +89,12 @@ def entry_name(kind: str, *parts: str) -> str:
 
 
 def _warn_once(message: str) -> None:
+    """One line on stderr, once per process, and none from a batch's worker processes (their
+    parent loaded the rule base first, and said it)."""
+    import multiprocessing
+
     with _lock:
-        if message in _warned:
+        if message in _warned or multiprocessing.parent_process() is not None:
             return
         _warned.append(message)
     print(f"pathway: warning: not using the disk cache: {message}", file=sys.stderr)
