@@ -35,7 +35,10 @@ def _refusal() -> str | None:
     """Why pathway cannot be installed with this Python and compiler, or None."""
     version = ".".join(map(str, sys.version_info[:3]))
     if sys.version_info < (3, 11):  # noqa: UP036  (this file runs on any Python, to refuse it)
-        return f"pathway needs Python 3.11 to 3.14 (this is {version}): it uses 3.11's language."
+        return (
+            f"pathway needs Python 3.11 to 3.14 (this is {version}): it is written and tested "
+            "for 3.11 and later."
+        )
     if sys.version_info >= (3, 15):
         return (
             f"pathway needs Python 3.11 to 3.14 (this is {version}): its rule engine, "
@@ -57,10 +60,11 @@ def _refusal() -> str | None:
             )
         except (OSError, subprocess.TimeoutExpired):
             return None  # no compiler here: durable-rules' own build will say so
-    if proc.returncode == 0:
-        return None
+    if proc.returncode == 0 or not ("implicit" in proc.stderr or "int-conversion" in proc.stderr):
+        return None  # compiles, or fails for another reason, which durable-rules' build will say
     return (
-        f"durable-rules 2.0.28 cannot be compiled on Python {version} with this C compiler "
+        f"pathway cannot be installed as it is: its rule engine, durable-rules 2.0.28, does not "
+        f"compile on Python {version} with this C compiler "
         f"({compiler[0]}), which treats an implicit function declaration as an error (GCC 14 "
         "and clang 16 do). Install with\n\n"
         f"    CPPFLAGS='{BUILD_FLAGS}' pip install ...\n\n"
@@ -72,7 +76,7 @@ def _refusal() -> str | None:
 def _check() -> None:
     reason = _refusal()
     if reason is not None:
-        raise SystemExit(f"\npathway: {reason}\n")
+        raise SystemExit(f"\n{reason}\n")
 
 
 def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:

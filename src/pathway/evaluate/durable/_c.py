@@ -42,7 +42,7 @@ NEEDS_LAZY_BINDING = (3, 13)
 
 if sys.version_info[:2] not in SUPPORTED:  # pragma: no cover - exercised only on other Pythons
     _reason = (
-        "it uses Python 3.11's language and standard library"
+        "it is written and tested for 3.11 and later"
         if sys.version_info < (3, 11)
         else "its rule engine, durable-rules 2.0.28, is a C extension checked only up to 3.14 "
         "(3.13 already removed a function it calls)"
