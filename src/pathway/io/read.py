@@ -118,9 +118,9 @@ def read_document(
 
 
 def files_under(root: Path, suffix: str) -> list[tuple[tuple[str, ...], str, os.stat_result]]:
-    """Every regular file under ``root`` whose name ends with ``suffix`` (symbolic links to
-    directories not followed, as ``Path.rglob`` does not): the parts of its path below
-    ``root``, its path and its ``stat``, in the order of the parts."""
+    """Every regular file under ``root`` whose name ends with ``suffix``, without descending
+    into symbolic links to directories (as ``Path.rglob`` does not either): the parts of its
+    path below ``root``, its path and its ``stat``, sorted by the parts."""
     base = str(root)
     found = []
     for folder, _dirs, names in os.walk(base):
