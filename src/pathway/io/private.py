@@ -53,8 +53,11 @@ class PrivateDir:
     def open(cls, path: Path, secret: bool = False) -> PrivateDir:
         """Open ``path``, creating it (and its parents) if missing. ``OSError`` when it cannot
         be created or opened, ``Untrusted`` when it is not private enough."""
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, OPEN_DIR)
+        try:
+            fd = os.open(path, OPEN_DIR)
+        except FileNotFoundError:
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(path, OPEN_DIR)
         reason = problem(os.fstat(fd), secret)
         if reason is not None:
             os.close(fd)
@@ -94,6 +97,14 @@ class PrivateDir:
             return None  # grew past the limit while read
         finally:
             os.close(fd)
+
+    def exists(self, name: str) -> bool:
+        """Whether there is anything called ``name`` (a link too, followed or not)."""
+        try:
+            os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return False
+        return True
 
     def write(self, name: str, data: bytes) -> None:
         """Replace ``name`` with ``data`` atomically (``OSError`` if it cannot)."""

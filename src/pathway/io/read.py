@@ -117,13 +117,18 @@ def read_document(
     return parse_bytes(raw, name, limits)
 
 
-def files_under(root: Path, suffix: str) -> list[tuple[tuple[str, ...], str, os.stat_result]]:
+def files_under(
+    root: Path, suffix: str, skip: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], str, os.stat_result]]:
     """Every regular file under ``root`` whose name ends with ``suffix``, without descending
-    into symbolic links to directories (as ``Path.rglob`` does not either): the parts of its
-    path below ``root``, its path and its ``stat``, sorted by the parts."""
+    into symbolic links to directories (as ``Path.rglob`` does not either) nor into folders
+    named in ``skip``: the parts of its path below ``root``, its path and its ``stat``, sorted
+    by the parts."""
     base = str(root)
     found = []
-    for folder, _dirs, names in os.walk(base):
+    for folder, dirs, names in os.walk(base):
+        if skip:
+            dirs[:] = [d for d in dirs if d not in skip]
         relative = os.path.relpath(folder, base)
         parts = () if relative == "." else tuple(relative.split(os.sep))
         for name in names:

@@ -72,12 +72,13 @@ def key_dir() -> Path:
 def _code_digest() -> str:
     """A digest of the format, the Python version and every source file of the package, each
     by its path, size and modification time: what Python's own bytecode cache checks before it
-    reuses compiled code (computed once per process; the same value from every thread)."""
+    reuses compiled code (the shipped rules, ``_rules``, are keyed by content, by the caller;
+    computed once per process, the same value from every thread)."""
     global _CODE_DIGEST
     if _CODE_DIGEST is None:
         text = "\n".join(
             f"{'/'.join(parts)}\0{info.st_size}\0{info.st_mtime_ns}"
-            for parts, _, info in files_under(PACKAGE, ".py")
+            for parts, _, info in files_under(PACKAGE, ".py", skip=("__pycache__", "_rules"))
         )
         _CODE_DIGEST = hashlib.sha256(f"{FORMAT}:{sys.version}\n{text}".encode()).hexdigest()
     return _CODE_DIGEST
@@ -129,8 +130,10 @@ def secret_key() -> bytes:
     if known is not None:
         return known
     with PrivateDir.open(where, secret=True) as folder:
-        folder.create(KEY_FILE, os.urandom(32).hex().encode())  # the first process wins
         text = folder.read(KEY_FILE, 64)
+        if text is None and not folder.exists(KEY_FILE):
+            folder.create(KEY_FILE, os.urandom(32).hex().encode())  # the first process wins
+            text = folder.read(KEY_FILE, 64)
     try:
         key = bytes.fromhex(text.decode("ascii")) if text is not None else b""
     except ValueError:
