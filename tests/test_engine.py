@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +24,14 @@ from pathway.product.load import load_product
 from .conftest import AS_OF, EXAMPLES
 
 SVF = EXAMPLES / "svf-knee.yaml"
+
+
+def python_output(code: str, timeout: int = 120) -> bytes:
+    """Run ``code`` in a new interpreter, so that a crash fails this test and not the suite;
+    its standard output."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    return proc.stdout
 
 
 @pytest.mark.slow
@@ -149,9 +160,6 @@ def test_compiled_rules_compare_fields_with_constants_only(rulebase: pathway.Rul
 def test_a_product_no_rule_matches_does_not_crash_the_engine() -> None:
     """durable_rules corrupts memory deleting a session none of whose facts matched a rule; the
     engine's catch-all rule prevents it. Run in a subprocess so a crash fails this test."""
-    import subprocess
-    import sys
-
     code = (
         "import datetime as dt, pathway\n"
         "a = pathway.Assessor()\n"
@@ -161,9 +169,7 @@ def test_a_product_no_rule_matches_does_not_crash_the_engine() -> None:
         " as_of=dt.date(2026, 11, 25))\n"
         "print('ok')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    assert proc.stdout.strip() == b"ok"
+    assert python_output(code).strip() == b"ok"
 
 
 def test_compiled_patterns_test_each_fact_once(rulebase: pathway.RuleBase) -> None:
@@ -178,9 +184,6 @@ def test_wide_rule_base_stays_within_durable_limits(tmp_path: Path) -> None:
     """Seventy rules testing one product value through "one of": with $or branches this
     overflowed durable's 64-node alpha stack (error 303) and then crashed the process on delete
     (munmap_chunk). Run in a subprocess so that a crash fails the test instead of the suite."""
-    import subprocess
-    import sys
-
     root = tmp_path / "rules"
     shutil.copytree(pathway.default_rules_dir(), root)
     rules = "\n".join(
@@ -206,9 +209,7 @@ def test_wide_rule_base_stays_within_durable_limits(tmp_path: Path) -> None:
         "    r = a.assess(p, ['jp'], dt.date(2026, 11, 25)).jurisdictions['jp']\n"
         "print(r.pathway, len(r.notes))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    pathway_id, notes = proc.stdout.split()
+    pathway_id, notes = python_output(code, timeout=300).split()
     assert pathway_id == b"jp.asrm.class2" and int(notes) >= 70
 
 
@@ -235,3 +236,40 @@ def test_the_same_facts_are_evaluated_once(rulebase: pathway.RuleBase) -> None:
     assert engine.evaluate("us", other, AS_OF).derived != first.derived
     fresh = Engine(rulebase, memo=0).evaluate("us", facts, AS_OF)
     assert fresh.comparable() == first.comparable()
+
+
+STORAGE_SETTERS = re.compile(r"set_\w*callback|\bdurable\.engine\b|\bfrom durable\b")
+
+
+def test_pathway_never_registers_a_storage_callback() -> None:
+    """On Python 3.13+ durable's storage callbacks would call PyEval_CallObject, which is
+    missing there (evaluate/durable/_c.py loads the extension with lazy binding): no pathway
+    module may register one, nor use durable's Host, which does."""
+    package = Path(pathway.__file__).parent
+    found = [
+        f"{path.relative_to(package)}: {match.group()}"
+        for path in sorted(package.rglob("*.py"))
+        for match in STORAGE_SETTERS.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_extension_loads_and_the_dlopen_flags_are_restored() -> None:
+    """The extension loads on this Python; a plain import (``RTLD_NOW``) does too exactly
+    where lazy binding is not needed, and pathway leaves the process's dlopen flags as it
+    found them."""
+    code = (
+        "import sys\n"
+        "before = sys.getdlopenflags()\n"
+        "import pathway\n"
+        "from pathway.evaluate.durable._c import durable_c\n"
+        "print(sys.getdlopenflags() == before, callable(durable_c.assert_facts))\n"
+    )
+    assert python_output(code).split() == [b"True", b"True"]
+    plain = subprocess.run(
+        [sys.executable, "-c", "import durable_rules_engine"], capture_output=True, timeout=60
+    )
+    if sys.version_info >= (3, 13):
+        assert b"PyEval_CallObject" in plain.stderr  # what lazy binding works around
+    else:
+        assert plain.returncode == 0, plain.stderr.decode()[-2000:]

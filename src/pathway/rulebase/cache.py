@@ -1,11 +1,24 @@
-"""A disk cache of validated rule bases, so that a command does not parse YAML every time.
+"""A disk cache of validated rule bases and compiled rulesets, so that a command does not parse
+YAML every time. It holds data, never code, and trusts only what this user wrote.
 
-Parsing and validating the rule files takes most of a cold start; the result is a tree of plain
-frozen objects that pickles in a few milliseconds. The cache file's name is a digest of the rule
-files' contents, their folder, the Python version and every source file of the pathway package:
-any change to any of them misses the cache. Writes are atomic (a temporary
-file renamed into place) and every failure to read or write the cache is silent: the cache only
-ever saves time.
+**Format.** An entry is JSON: a rule base as ``rulebase.codec`` writes it (no class or function
+is ever named by the data: reading can build only the model's own objects, checked field by
+field), a compiled ruleset as plain data checked by ``Compiled.from_data``. The file is a header
+line, ``pathway-cache <FORMAT> <HMAC-SHA256 of the rest>``, then the JSON, which repeats the
+entry's kind and key: an entry copied under another name does not match.
+
+**Trust.** The HMAC is keyed by a secret of 32 random bytes created on first use, ``0600``, in
+``$XDG_STATE_HOME/pathway`` (else ``~/.local/state/pathway``), a ``0700`` directory of the
+user's own; it lives apart from the cache, so a cache directory restored from elsewhere (a CI
+cache from another branch) brings no key that could vouch for its entries. The cache directory
+must be the user's own and not writable by its group or others, and so must every entry; a
+directory that is not is refused with one line on stderr (once per process) and the cache is
+not used. An entry that is missing, truncated, corrupt, forged, from another version or keyed
+with another secret is ignored and rebuilt: the cache only ever saves time.
+
+**Key.** The entry's name is a digest of its kind and parts (the rule files' contents, their
+folder...), the Python version and every source file of the pathway package: any change to
+any of them misses the cache. Writes are atomic (a temporary file renamed into place).
 
 Where: ``$PATHWAY_CACHE_DIR``, else ``$XDG_CACHE_HOME/pathway``, else ``~/.cache/pathway``.
 ``PATHWAY_NO_CACHE=1`` turns it off.
@@ -13,18 +26,31 @@ Where: ``$PATHWAY_CACHE_DIR``, else ``$XDG_CACHE_HOME/pathway``, else ``~/.cache
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import hmac
+import json
 import os
-import pickle
 import sys
-import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-FORMAT = 1
+from ..io.private import PrivateDir, Untrusted
+from ..io.read import files_under
+
+FORMAT = 2
+MAGIC = b"pathway-cache"
+MAX_ENTRY = 64 << 20  # bytes; a rule base is well under 1 MB
+KEY_FILE = "cache-key"
 PACKAGE = Path(__file__).resolve().parents[1]
+
+T = TypeVar("T")
+
 _CODE_DIGEST: str | None = None
+_keys: dict[Path, bytes] = {}
+_warned: list[str] = []
+_lock = threading.Lock()
 
 
 def cache_dir() -> Path | None:
@@ -37,54 +63,134 @@ def cache_dir() -> Path | None:
     return (Path(base) if base else Path.home() / ".cache") / "pathway"
 
 
+def key_dir() -> Path:
+    """Where the secret the entries are authenticated with lives (never in the cache)."""
+    base = os.environ.get("XDG_STATE_HOME")
+    return (Path(base) if base else Path.home() / ".local" / "state") / "pathway"
+
+
 def _code_digest() -> str:
-    """A digest of the Python version and of every source file of the package (computed once
-    per process; the same value from every thread)."""
+    """A digest of the format, the Python version and every source file of the package, each
+    by its path, size and modification time: what Python's own bytecode cache checks before it
+    reuses compiled code (the shipped rules, ``_rules``, are keyed by content, by the caller;
+    computed once per process, the same value from every thread)."""
     global _CODE_DIGEST
     if _CODE_DIGEST is None:
-        digest = hashlib.sha256(f"{FORMAT}:{sys.version}".encode())
-        for path in sorted(PACKAGE.rglob("*.py")):
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
-            try:
-                digest.update(path.read_bytes())
-            except OSError:
-                digest.update(b"unreadable")
-            digest.update(b"\0")
-        _CODE_DIGEST = digest.hexdigest()
+        text = "\n".join(
+            f"{'/'.join(parts)}\0{info.st_size}\0{info.st_mtime_ns}"
+            for parts, _, info in files_under(PACKAGE, ".py", skip=("__pycache__", "_rules"))
+        )
+        _CODE_DIGEST = hashlib.sha256(f"{FORMAT}:{sys.version}\n{text}".encode()).hexdigest()
     return _CODE_DIGEST
 
 
-def _path(kind: str, *parts: str) -> Path | None:
+def entry_name(kind: str, *parts: str) -> str:
+    key = hashlib.sha256("\0".join((_code_digest(), kind, *parts)).encode()).hexdigest()[:40]
+    return f"{kind}-{key}.json"
+
+
+def _warn_once(message: str) -> None:
+    """One line on stderr, once per process, and none from a batch's worker processes (their
+    parent loaded the rule base first, and said it)."""
+    import multiprocessing
+
+    with _lock:
+        if message in _warned or multiprocessing.parent_process() is not None:
+            return
+        _warned.append(message)
+    print(f"pathway: warning: not using the disk cache: {message}", file=sys.stderr)
+
+
+def _open() -> tuple[PrivateDir, bytes] | None:
+    """The cache directory, open, and the key; None when there is no usable cache."""
     folder = cache_dir()
     if folder is None:
         return None
-    key = hashlib.sha256("\0".join((_code_digest(), *parts)).encode()).hexdigest()[:40]
-    return folder / f"{kind}-{key}.pickle"
-
-
-def load(kind: str, *parts: str) -> Any | None:
-    path = _path(kind, *parts)
-    if path is None:
-        return None
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # missing, partial, from another version: the cache only saves time
+        key = secret_key()
+    except Untrusted as exc:
+        _warn_once(f"{exc} (it holds the key the cache entries are checked with)")
+        return None
+    except OSError:
+        return None  # no home, a read-only disk: run without the cache, as before
+    try:
+        return PrivateDir.open(folder), key
+    except Untrusted as exc:
+        _warn_once(f"{exc} (set PATHWAY_CACHE_DIR to a directory of your own)")
+    except OSError:
+        pass
+    return None
+
+
+def secret_key() -> bytes:
+    """The user's cache key, created on first use (``OSError``/``Untrusted`` if unusable)."""
+    where = key_dir()
+    with _lock:
+        known = _keys.get(where)
+    if known is not None:
+        return known
+    with PrivateDir.open(where, secret=True) as folder:
+        text = folder.read(KEY_FILE, 64)
+        if text is None and not folder.exists(KEY_FILE):
+            folder.create(KEY_FILE, os.urandom(32).hex().encode())  # the first process wins
+            text = folder.read(KEY_FILE, 64)
+    try:
+        key = bytes.fromhex(text.decode("ascii")) if text is not None else b""
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise Untrusted(f"{where / KEY_FILE} is not a key of this user's own (remove it)")
+    with _lock:
+        _keys[where] = key
+    return key
+
+
+def _mac(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+
+
+def load(kind: str, *parts: str, decode: Callable[[Any], T]) -> T | None:
+    """The entry stored for ``(kind, *parts)``, read back by ``decode``; None when there is
+    none that this user wrote (``decode`` raising counts as none)."""
+    opened = _open()
+    if opened is None:
+        return None
+    folder, key = opened
+    name = entry_name(kind, *parts)
+    try:
+        raw = folder.read(name, MAX_ENTRY)
+    finally:
+        folder.close()
+    if raw is None:
+        return None
+    header, _, body = raw.partition(b"\n")
+    expected = b" ".join((MAGIC, str(FORMAT).encode(), _mac(key, body)))
+    if not hmac.compare_digest(header, expected):
+        return None  # truncated, forged, another format or another key: rebuilt by the caller
+    try:
+        envelope = json.loads(body)
+        if envelope.get("kind") != kind or envelope.get("name") != name:
+            return None
+        return decode(envelope["data"])
+    except Exception:  # an entry this version cannot read: the cache only saves time
         return None
 
 
-def store(value: Any, kind: str, *parts: str) -> None:
-    path = _path(kind, *parts)
-    if path is None:
+def store(data: Any, kind: str, *parts: str) -> None:
+    """Store JSON-ready ``data`` for ``(kind, *parts)``; silently nothing when it cannot."""
+    opened = _open()
+    if opened is None:
         return
-    temporary: str | None = None
+    folder, key = opened
+    name = entry_name(kind, *parts)
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            temporary = tmp.name
-            pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except Exception:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        envelope = {"kind": kind, "name": name, "data": data}
+        # ASCII only (\u escapes): a one-byte-per-character text reads back a third faster
+        body = json.dumps(envelope, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+        encoded = body.encode()
+        header = b" ".join((MAGIC, str(FORMAT).encode(), _mac(key, encoded)))
+        folder.write(name, header + b"\n" + encoded)
+    except (OSError, TypeError, ValueError):  # unwritable, or a value JSON cannot hold
+        pass
+    finally:
+        folder.close()

@@ -39,6 +39,7 @@ from ...text import word
 START = "__start__"
 NEQ_CHAIN_LIMIT = 12  # a longer "one of" is compiled as one durable rule per value
 EXPANSION_LIMIT = 512  # durable rules one conjunction may expand to
+MODES = ("derive", "offer", "yes", "no", "note")  # what a rule's durable rule does when it fires
 
 
 def engine_value(value: Any) -> Any:
@@ -80,16 +81,54 @@ class Compiled:
         }
 
     @staticmethod
-    def from_data(name: str, data: dict[str, Any], by_id: dict[str, Rule]) -> Compiled:
+    def from_data(name: str, data: Any, by_id: dict[str, Rule]) -> Compiled:
+        """The ruleset ``to_data`` wrote, its shape checked (``ValueError`` otherwise): every
+        durable rule has an action, of a rule in ``by_id`` or a decision's chaining fact."""
+        if type(data) is not dict or set(data) != {
+            "ids",
+            "definition",
+            "actions",
+            "scalars",
+            "flags",
+        }:
+            raise ValueError("not a compiled ruleset")
+        definition, actions = data["definition"], data["actions"]
+        if type(definition) is not dict or type(actions) is not dict:
+            raise ValueError("not a compiled ruleset")
+        if set(definition) != {START, *actions}:
+            raise ValueError("the durable rules and their actions differ")
+        for rule in definition.values():
+            if type(rule) is not dict or set(rule) != {"all"} or type(rule["all"]) is not list:
+                raise ValueError("not a durable rule")
+        read: dict[str, Action] = {}
+        for key, action in actions.items():
+            if type(action) is not list or len(action) != 2 or type(action[1]) is not str:
+                raise ValueError(f"not an action: {key}")
+            rule_id, mode = action
+            if rule_id is None:
+                read[key] = (None, mode)
+            elif type(rule_id) is str and rule_id in by_id and mode in MODES:
+                read[key] = (by_id[rule_id], mode)
+            else:
+                raise ValueError(f"not an action of a rule in force: {key}")
+        scalars, flags = data["scalars"], data["flags"]
+        if type(scalars) is not list or any(type(s) is not str for s in scalars):
+            raise ValueError("not a list of facts")
+        if type(flags) is not list or any(
+            type(f) is not list
+            or len(f) != 3
+            or type(f[0]) is not str
+            or type(f[1]) is not str
+            or type(f[2]) not in (str, int, bool)
+            for f in flags
+        ):
+            raise ValueError("not a list of list items")
         return Compiled(
             name=name,
-            definition=data["definition"],
-            actions={
-                n: (by_id[r] if r is not None else None, mode)
-                for n, (r, mode) in data["actions"].items()
-            },
-            scalars=data["scalars"],
-            flags=data["flags"],
+            definition=definition,
+            actions=read,
+            scalars=scalars,
+            flags=[(f[0], f[1], f[2]) for f in flags],
         )
 
 

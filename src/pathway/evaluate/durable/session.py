@@ -76,10 +76,17 @@ class Engine:
         rb = self.rulebase
         ids = ",".join(r.id for r in active)
         parts = ("ruleset", rb.root, rb.sha256, jurisdiction, ids)
-        stored = disk_cache.load("ruleset", *parts)
         name = f"{jurisdiction}_{next(self._names)}"
-        if isinstance(stored, dict) and stored.get("ids") == ids:
-            return Compiled.from_data(name, stored, {r.id: r for r in active})
+        by_id = {r.id: r for r in active}
+
+        def decode(data: Any) -> Compiled:
+            if type(data) is not dict or data.get("ids") != ids:
+                raise ValueError("another ruleset")
+            return Compiled.from_data(name, data, by_id)
+
+        stored = disk_cache.load("ruleset", *parts, decode=decode)
+        if stored is not None:
+            return stored
         compiled = compile_ruleset(rb, name, active)
         check_limits(compiled.definition, functools.partial(domain_of, rb))
         disk_cache.store(compiled.to_data(ids), "ruleset", *parts)

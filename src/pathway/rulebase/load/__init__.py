@@ -27,6 +27,7 @@ without a question) and the rule ids involved.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from pathlib import Path
@@ -36,10 +37,10 @@ from pydantic import ValidationError
 from ...errors import RuleBaseError
 from ...io.document import RULE_LIMITS
 from ...io.pydantic_errors import to_input_error
-from ...io.read import read_document
+from ...io.read import files_under, read_document
 from ...text import did_you_mean
 from .. import cache as disk_cache
-from .. import schema
+from .. import codec, schema
 from ..model import RuleBase
 from . import citations, consistency, facts, jurisdictions, rules, vocabulary
 from .context import Context, as_rulebase_error
@@ -66,17 +67,19 @@ _cache_lock = threading.Lock()
 
 def _fingerprint(root: Path) -> tuple[list[Path], str]:
     """The rule files and the sha256 of their contents (recomputed only when a file changes)."""
-    files = sorted(p for p in root.rglob("*.yaml") if p.is_file())
-    stats = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    found = files_under(root, ".yaml")
+    files = [Path(path) for _, path, _ in found]
+    stats = tuple((path, info.st_mtime_ns, info.st_size) for _, path, info in found)
     with _cache_lock:
         known = _digests.get(stats)
     if known is not None:
         return files, known
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode())
+    for parts, path, _ in found:
+        digest.update("/".join(parts).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
         digest.update(b"\0")
     with _cache_lock:
         _digests[stats] = digest.hexdigest()
@@ -107,10 +110,11 @@ def load_rulebase(root: str | Path | None = None) -> RuleBase:
         cached = _cache.get(key)
     if cached is not None:
         return cached
-    loaded = disk_cache.load("rulebase", *key)
-    if not isinstance(loaded, RuleBase):
+    loaded = disk_cache.load("rulebase", *key, decode=codec.decode)
+    if loaded is None or loaded.sha256 != sha:
         loaded = build(Context(path, files, sha))
-        disk_cache.store(loaded, "rulebase", *key)
+        with contextlib.suppress(ValueError):  # a value the cache cannot hold: not cached
+            disk_cache.store(codec.encode(loaded), "rulebase", *key)
     with _cache_lock:
         _cache[key] = loaded
     return loaded
