@@ -2,6 +2,7 @@
 
     python benchmarks/determinacy.py            # the examples and a portfolio of 200 products
     python benchmarks/determinacy.py --count 0  # the examples only
+    python benchmarks/determinacy.py DIR...     # these product files or folders
 
 For every product (the shipped examples, then a generated portfolio) and every input fact the
 assessment rests on, the product is assessed again with that fact removed (made unknown). Over
@@ -94,7 +95,16 @@ def measure(paths: list[Path], label: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200, help="generated products (default 200)")
+    parser.add_argument(
+        "products", nargs="*", type=Path, help="measure these product files (or folders) instead"
+    )
     args = parser.parse_args()
+    if args.products:
+        files = [
+            p for arg in args.products for p in (sorted(arg.glob("*.*")) if arg.is_dir() else [arg])
+        ]
+        measure(files, "products")
+        return
     examples = sorted((ROOT / "examples").glob("*.yaml"))
     measure(examples, "examples")
     if args.count:

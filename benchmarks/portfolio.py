@@ -74,9 +74,9 @@ def generate(folder: Path, count: int, seed: int = 1) -> list[Path]:
             data.get("use", {}).pop("functions", None)
             data.get("use", {}).pop("same_essential_function", None)
             data.get("use", {}).pop("standard_procedure", None)  # a transfusion is homologous
-        if data.get("material", {}).get("form") == "nucleic_acid_only":
-            if data.get("genetic_modification") == "ex_vivo":
-                data["genetic_modification"] = "in_vivo"  # nucleic acids are transferred in vivo
+        nucleic = data.get("material", {}).get("form") == "nucleic_acid_only"
+        if nucleic and data.get("genetic_modification") == "ex_vivo":
+            data["genetic_modification"] = "in_vivo"  # nucleic acids are transferred in vivo
         if data.get("material", {}).get("form") in ("secreted_or_extracted", "nucleic_acid_only"):
             data["material"]["cell_type"] = "none"  # no cells: the contract refuses a cell type
             data["material"].pop("viable", None)

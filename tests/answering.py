@@ -19,11 +19,11 @@ from pathway.errors import EngineError, InputError
 def state(result: Any) -> tuple[Any, ...]:
     """What an answer can change: the pathway, the classification, and the pathways and
     classifications still possible."""
-    return (
+    return (  # (an assessment of pathway 0.5 has no candidates: compared as empty)
         result.pathway,
         result.classification,
-        tuple(result.candidates),
-        tuple(result.classification_candidates),
+        tuple(getattr(result, "candidates", ())),
+        tuple(getattr(result, "classification_candidates", ())),
     )
 
 
