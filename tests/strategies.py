@@ -411,8 +411,9 @@ def hospital_exemption_products(draw: st.DrawFn) -> dict[str, Any]:
         ["genetic_modification"] if data["genetic_modification"] == "ex_vivo" else []
     )
     data["material"].update(form="cells", viable=True)
-    if data["material"].get("cell_type") in (None, "unknown", "platelets", "none"):
-        data["material"]["cell_type"] = "msc"  # cells in the EU's ATMP sense: known, not platelets
+    anucleate = _attribute_terms("material.cell_type", "eu_nucleated", False)
+    if data["material"].get("cell_type") in (None, "unknown", "none", *anucleate):
+        data["material"]["cell_type"] = "msc"  # cells in the EU's ATMP sense: nucleated, known
     data.setdefault("use", {})["action"] = draw(
         st.sampled_from(["immunological", "regenerative", "metabolic"])
     )

@@ -71,8 +71,12 @@ def test_every_listed_question_is_relevant(data: dict[str, Any]) -> None:
 
 @given(wide_products(), st.sampled_from(["nucleic_acid_only", "secreted_or_extracted"]))
 def test_no_cell_questions_for_a_product_without_cells(data: dict[str, Any], form: str) -> None:
+    """A product that contains no cells or tissue: nucleic acids only, or a secreted or extracted
+    product whose cell type is none (one whose cells are unknown may be an HCT/P, e.g. cells
+    recovered from a body fluid, 21 CFR 1271.3(d)(3), and is asked about)."""
     data = copy.deepcopy(data)
     data.setdefault("material", {})["form"] = form
+    data["material"]["cell_type"] = "none"
     if data["material"].get("viable") is True:
         data["material"]["viable"] = False
     if form == "nucleic_acid_only":

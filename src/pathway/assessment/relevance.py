@@ -12,7 +12,8 @@ Answers tried: each value of a true/false or enumerated fact (each term of a voc
 for a list, the empty list and each one-term list when it is unknown, else the list closed and
 the list closed with each term added; for a field of a list's items, true and false on every item
 it concerns; for a derived fact, each value as an expert's determination. A date or free text
-cannot be tried: such a question is kept.
+cannot be tried, nor a question every answer of which contradicts the product's other facts (the
+file needs a fix): such a question is kept.
 """
 
 from __future__ import annotations
@@ -160,6 +161,8 @@ class Relevance:
             except PathwayError:
                 continue  # the answer contradicts the product (found by the rules)
             evaluated.append((ev, facts))
+        if not evaluated:  # every answer contradicts the other facts: they need a fix, ask
+            return None
         heads = [self.head(ev) for ev, _ in evaluated]
         changed = [h != self.base[:2] for h in heads]
         if not any(changed):
