@@ -49,9 +49,14 @@ def answers(whatif: WhatIf, loaded: Any, question: Any) -> list[Any]:
 def relevant(
     whatif: WhatIf, loaded: Any, code: str, result: Any, question: Any, day: dt.date
 ) -> bool:
-    """Whether some answer to ``question`` changes the jurisdiction's answer."""
+    """Whether some answer to ``question`` changes the jurisdiction's answer. A question no
+    answer of which can be tried (a date, free text, or every answer contradicting the product's
+    other facts, so the file itself needs a fix) is kept by design and counts as relevant."""
     before = state(result)
-    for changed in answers(whatif, loaded, question):
+    tried = answers(whatif, loaded, question)
+    if not tried:
+        return True
+    for changed in tried:
         try:
             after = whatif.assessor.assess(changed, [code], day).jurisdictions[code]
         except (InputError, EngineError):

@@ -72,6 +72,11 @@ CASES = {
         "4:15",
         "hgr_export is false",
     ),
+    "secreted_product_but_living_cells": (
+        b"format: 1\nname: x\nmaterial:\n  secreted_product: extracellular_vesicles\n  viable: true\n",
+        "5:11",
+        "contains no living cells",
+    ),
     "hgr_export_true_but_no_materials": (
         b"format: 1\nname: x\ncontext:\n  hgr_export: true\n  hgr_materials_export: false\n",
         "4:15",

@@ -45,6 +45,8 @@ class FactView:
     values: Mapping[str, Any]
     contributions: Mapping[str, tuple[Contribution, ...]] = field(default_factory=dict)
     assumptions: tuple[str, ...] = ()
+    product: Product | None = field(default=None, compare=False)  # what they were built from
+    day: _dt.date | None = field(default=None, compare=False)  # the day they were built for
 
     def __getitem__(self, name: str) -> Any:
         return self.values.get(name, UNKNOWN)
@@ -75,15 +77,70 @@ def _as_fact(value: Any, is_list: bool) -> Any:
     return value
 
 
+def _reads(rb: RuleBase, vocab: Vocabulary, attr: AttributeDef) -> tuple[str, ...]:
+    """The facts, besides the product field of the term itself, that an attribute's value can
+    depend on: its ``refine_by`` and ``member_of`` facts and every field it inherits from (with
+    what the inherited attribute reads in turn), on any day."""
+    cache = rb._cache("_projection_reads", dict)
+    key = (vocab.name, attr.name)
+    found = cache.get(key)
+    if found is None:
+        reads: dict[str, None] = {}
+        pending = [attr]
+        seen: set[int] = set()
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            for name in (current.refine_by, current.member_of):
+                if name:
+                    reads[name] = None
+            for raw in current.raw_forms():
+                if isinstance(raw, dict) and "inherit_from" in raw:
+                    reads[raw["inherit_from"]] = None
+                    other = rb.vocabulary_for(raw["inherit_from"])
+                    if other is not None and current.name in other.attributes:
+                        pending.append(other.attributes[current.name])
+        found = cache[key] = tuple(reads)
+    return found  # type: ignore[no-any-return]
+
+
 class _Projector:
     def __init__(
-        self, rulebase: RuleBase, product: Product, values: dict[str, Any], day: _dt.date
+        self,
+        rulebase: RuleBase,
+        product: Product,
+        values: dict[str, Any],
+        day: _dt.date,
+        previous: FactView | None = None,
     ) -> None:
         self.rb = rulebase
         self.product = product
         self.values = values
         self.day = day
         self.contributions: dict[str, tuple[Contribution, ...]] = {}
+        self.previous = previous
+
+    def reused(self, name: str, field_name: str, reads: tuple[str, ...]) -> bool:
+        """Whether the previous product's value of projection ``name`` holds unchanged: the
+        field and everything the attribute reads are equal (for a list, its items too)."""
+        before = self.previous
+        if before is None or before.product is None or name not in before.values:
+            return False
+        old, new = before.values, self.values
+        if old.get(field_name, UNKNOWN) != new.get(field_name, UNKNOWN):
+            return False
+        if any(old.get(r, UNKNOWN) != new.get(r, UNKNOWN) for r in reads):
+            return False
+        if self.rb.facts[field_name].is_list and _attr(before.product, field_name) != _attr(
+            self.product, field_name
+        ):
+            return False
+        self.values[name] = old[name]
+        if name in before.contributions:
+            self.contributions[name] = before.contributions[name]
+        return True
 
     def items(self, field_name: str) -> list[tuple[str, Any]] | None:
         """(term, item object) for each known item of a list field; None if the list is unknown."""
@@ -100,8 +157,11 @@ class _Projector:
         return out
 
     def project(self, vocab: Vocabulary, attr: AttributeDef) -> None:
+        reads = _reads(self.rb, vocab, attr) if self.previous is not None else ()
         for field_name in vocab.fields:
             name = f"{field_name}.{attr.name}"
+            if self.previous is not None and self.reused(name, field_name, reads):
+                continue
             definition = self.rb.facts[name]
             base = self.values.get(field_name, UNKNOWN)
             if definition.is_list and attr.type != "terms":
@@ -137,9 +197,15 @@ class _Projector:
                 self.contributions[name] = (Contribution(base, value, got.citations, got.note),)
 
 
-def build_facts(product: Product, rulebase: RuleBase, day: _dt.date) -> FactView:
+def build_facts(
+    product: Product, rulebase: RuleBase, day: _dt.date, previous: FactView | None = None
+) -> FactView:
     """The fact view of ``product`` on ``day`` (the vocabularies' values in force that day; the
-    product's vocabulary terms must already be canonical)."""
+    product's vocabulary terms must already be canonical). ``previous``: the facts of a product
+    that differs in a few fields (an answered question), whose projections are reused wherever
+    nothing they read changed; the result is the same as without it."""
+    if previous is not None and previous.day != day:
+        previous = None
     values: dict[str, Any] = {}
     assumptions = []
     for name, definition in rulebase.facts.items():
@@ -157,7 +223,7 @@ def build_facts(product: Product, rulebase: RuleBase, day: _dt.date) -> FactView
             assumptions.append(
                 f"{path} is not given: taken from {source} ({reason}) ({path}: {word(values[path])})"
             )
-    projector = _Projector(rulebase, product, values, day)
+    projector = _Projector(rulebase, product, values, day, previous)
     vocabs = list(rulebase.vocabularies.values())
     # plain projections first, then those that test membership in another projection
     for member_pass in (False, True):
@@ -166,5 +232,9 @@ def build_facts(product: Product, rulebase: RuleBase, day: _dt.date) -> FactView
                 if bool(attr.member_of) == member_pass:
                     projector.project(vocab, attr)
     return FactView(
-        values=values, contributions=projector.contributions, assumptions=tuple(assumptions)
+        values=values,
+        contributions=projector.contributions,
+        assumptions=tuple(assumptions),
+        product=product,
+        day=day,
     )

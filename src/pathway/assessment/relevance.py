@@ -124,9 +124,11 @@ class Relevance:
         state: Callable[[Evaluation, FactView], State],
         base: State,
         answered: dict[Any, FactView | None] | None = None,
+        facts: FactView | None = None,
     ) -> None:
         """``answered``: the facts of each answered product (None: a contradictory answer),
-        shared by the jurisdictions of one assessment of ``product`` on ``day``."""
+        shared by the jurisdictions of one assessment of ``product`` on ``day``; ``facts``: the
+        product's own facts, from which an answered product's facts are built incrementally."""
         self.rb = rb
         self.evaluator = evaluator
         self.code = code
@@ -135,6 +137,7 @@ class Relevance:
         self.state = state  # an evaluation and its facts -> (pathway, classification, candidates)
         self.base = base
         self.answered = answered if answered is not None else {}
+        self.facts = facts
 
     def outcomes(self, question: Question) -> list[Outcome] | None:
         """What each answer gives (None: the question cannot be tried). The pathways still
@@ -150,7 +153,7 @@ class Relevance:
                 facts = self.answered[key] = (
                     None
                     if next(contradictions(product), None) is not None
-                    else build_facts(product, self.rb, self.day)
+                    else build_facts(product, self.rb, self.day, self.facts)
                 )
             if facts is None:
                 continue  # no such product: the other facts rule this answer out

@@ -304,6 +304,7 @@ class JurisdictionReport:
             self.state,
             self.state(self.ev, self.facts),
             self.answered,
+            self.facts,
         )
         return relevance.ranked(list(asked.values()))
 

@@ -81,6 +81,12 @@ def contradictions(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
             ("material", "viable"),
             f"a {m.form} product contains no living cells, but viable is true",
         )
+    if m.viable is True and m.form == "unknown" and m.secreted_product != "unknown":
+        yield (
+            ("material", "viable"),
+            "secreted_product describes a secreted or extracted product, which contains no "
+            "living cells, but viable is true",
+        )
     if m.secreted_product != "unknown" and m.form not in ("unknown", "secreted_or_extracted"):
         yield (
             ("material", "secreted_product"),
