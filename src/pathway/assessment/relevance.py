@@ -27,10 +27,12 @@ from pydantic import BaseModel
 
 from ..contract.assessment import Question
 from ..contract.contradictions import contradictions
+from ..contract.fields import FALLBACKS
 from ..contract.product import CombinedItem, Product
 from ..errors import PathwayError
 from ..evaluate.result import Evaluation, Evaluator
 from ..facts import FactView, build_facts
+from ..rulebase.conditions import leaves
 from ..rulebase.model import RuleBase
 from ..values import UNKNOWN
 
@@ -38,11 +40,13 @@ State = tuple[Any, Any, frozenset[Any], frozenset[Any]]  # pathway, classificati
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What one answer gives: the pathway (None: still open), and whether anything changed."""
+class Verdict:
+    """What a question's answers do: whether some answer changes the answer, and whether every
+    answer (some answer) settles the pathway."""
 
-    pathway: Any
     changed: bool
+    all_decide: bool
+    any_decides: bool
 
 
 def _get(model: Any, path: str) -> Any:
@@ -58,21 +62,69 @@ def _set(model: BaseModel, path: str, value: Any) -> Any:
     return model.model_copy(update={head: _set(getattr(model, head), rest, value)})
 
 
-def _list_answers(rb: RuleBase, product: Product, fact: str) -> Iterator[list[Any]]:
+def _told_apart(rb: RuleBase, fact: str) -> tuple[frozenset[Any], bool]:
+    """The terms of ``fact`` some rule, projection or fallback reads by name (a condition's
+    constant, a ``refine_by`` key), and whether every term must be told apart (the field feeds
+    another field that has a vocabulary, or its vocabulary has a computed attribute)."""
+    cache = rb._cache("_told_apart", dict)
+    found = cache.get(fact)
+    if found is None:
+        targets = {fact, *(path for path, (source, _) in FALLBACKS.items() if source == fact)}
+        named: set[Any] = set()
+        for rule in rb.rules:
+            for cond in (rule.when, rule.eligible_when):
+                for leaf in leaves(cond) if cond is not None else ():
+                    if leaf.fact in targets:
+                        named.update(leaf.value if isinstance(leaf.value, tuple) else (leaf.value,))
+        for vocab in rb.vocabularies.values():
+            for attr in vocab.attributes.values():
+                if attr.refine_by in targets:
+                    for raw in attr.raw_forms():
+                        named.update(raw if isinstance(raw, dict) else ())
+        vocab = rb.vocabulary_for(fact)
+        every = (
+            vocab is None
+            or any(a.member_of for a in vocab.attributes.values())
+            or any(rb.vocabulary_for(t) is not None for t in targets - {fact})
+        )
+        found = cache[fact] = (frozenset(named), every)
+    return found  # type: ignore[no-any-return]
+
+
+def likeness(rb: RuleBase, fact: str, term: Any, day: _dt.date) -> Any:
+    """A key two terms of ``fact`` share only when nothing can tell them apart on ``day``: no
+    rule or projection names either, and every attribute of their vocabulary has the same value
+    (or the same way of giving one) for both. Answers with like terms give the same evaluation,
+    so only one of them is tried."""
+    named, every = _told_apart(rb, fact)
+    vocab = rb.vocabulary_for(fact)
+    if every or vocab is None or term in named or term not in vocab.terms:
+        return ("term", term)
+    values = []
+    for attr in vocab.attributes.values():
+        entry = attr.value_on(term, day)
+        values.append(repr(entry.value if entry is not None else attr.default))
+    return ("like", tuple(values))
+
+
+def _list_answers(
+    rb: RuleBase, product: Product, fact: str, day: _dt.date
+) -> Iterator[tuple[list[Any], Any]]:
+    """(list, likeness key) for each answer to a list question."""
     current = _get(product, fact)
     terms = list(rb.facts[fact].values or ())
     wrap = (lambda t: CombinedItem(kind=t)) if fact == "combined_with" else (lambda t: t)
     if current == "unknown":
-        yield []
+        yield [], ("empty",)
         for term in terms:
-            yield [wrap(term)]
+            yield [wrap(term)], likeness(rb, fact, term, day)
         return
     known = [i for i in current if i != "unknown"]
     kinds = {i.kind if isinstance(i, CombinedItem) else i for i in known}
-    yield known
+    yield known, ("closed",)
     for term in terms:
         if term not in kinds:
-            yield [*known, wrap(term)]
+            yield [*known, wrap(term)], likeness(rb, fact, term, day)
 
 
 def _item_answers(rb: RuleBase, product: Product, fact: str, field: str) -> Iterator[Product]:
@@ -92,23 +144,35 @@ def _item_answers(rb: RuleBase, product: Product, fact: str, field: str) -> Iter
         yield _set(product, base, answered)
 
 
+Answer = tuple[Product, tuple[tuple[str, Any], ...], Any]  # product, determinations, likeness
+
+
 def answers(
-    rb: RuleBase, product: Product, question: Question
-) -> Iterator[tuple[Product, tuple[tuple[str, Any], ...]]] | None:
-    """(product, extra determinations) for each answer, or None when it cannot be tried."""
+    rb: RuleBase, product: Product, question: Question, day: _dt.date
+) -> Iterator[Answer] | None:
+    """(product, extra determinations, likeness key) for each answer, or None when it cannot
+    be tried. Answers with equal likeness keys give the same evaluation."""
     definition = rb.facts[question.fact]
     if question.item_field is not None:
-        return ((p, ()) for p in _item_answers(rb, product, question.fact, question.item_field))
+        return (
+            (p, (), ("item", i))
+            for i, p in enumerate(_item_answers(rb, product, question.fact, question.item_field))
+        )
     if definition.origin == "derived":
-        return ((product, ((question.fact, v),)) for v in definition.values or ())
+        return ((product, ((question.fact, v),), ("is", v)) for v in definition.values or ())
     if definition.type in ("date", "text"):
         return None
     if definition.is_list:
         return (
-            (_set(product, question.fact, v), ()) for v in _list_answers(rb, product, question.fact)
+            (_set(product, question.fact, v), (), key)
+            for v, key in _list_answers(rb, product, question.fact, day)
         )
     current = _get(product, question.fact)
-    return ((_set(product, question.fact, v), ()) for v in definition.values or () if v != current)
+    return (
+        (_set(product, question.fact, v), (), likeness(rb, question.fact, v, day))
+        for v in definition.values or ()
+        if v != current
+    )
 
 
 class Relevance:
@@ -139,41 +203,67 @@ class Relevance:
         self.answered = answered if answered is not None else {}
         self.facts = facts
 
-    def outcomes(self, question: Question) -> list[Outcome] | None:
-        """What each answer gives (None: the question cannot be tried). The pathways still
-        possible are compared only when no answer changes the pathway or classification."""
-        tried = answers(self.rb, self.product, question)
+    def evaluated(self, question: Question) -> Iterator[tuple[Evaluation, FactView]] | None:
+        """The evaluation of each answer the product's other facts allow, lazily (None: the
+        question cannot be tried)."""
+        tried = answers(self.rb, self.product, question, self.day)
         if tried is None:
             return None
-        evaluated: list[tuple[Evaluation, FactView]] = []
-        for index, (product, extra) in enumerate(tried):
-            key = (question.fact, question.item_field, index)
-            facts = self.answered.get(key, UNKNOWN)
-            if facts is UNKNOWN:
-                facts = self.answered[key] = (
-                    None
-                    if next(contradictions(product), None) is not None
-                    else build_facts(product, self.rb, self.day, self.facts)
-                )
-            if facts is None:
-                continue  # no such product: the other facts rule this answer out
-            try:
-                ev = self.evaluator.evaluate(
-                    self.code, facts, self.day, [*product.determined_on(self.day), *extra]
-                )
-            except PathwayError:
-                continue  # the answer contradicts the product (found by the rules)
-            evaluated.append((ev, facts))
-        if not evaluated:  # every answer contradicts the other facts: they need a fix, ask
+
+        def run(tried: Iterator[Answer]) -> Iterator[tuple[Evaluation, FactView]]:
+            seen: set[Any] = set()
+            for index, (product, extra, like) in enumerate(tried):
+                if like in seen:
+                    continue  # evaluates as an answer already tried
+                key = (question.fact, question.item_field, index)
+                facts = self.answered.get(key, UNKNOWN)
+                if facts is UNKNOWN:
+                    facts = self.answered[key] = (
+                        None
+                        if next(contradictions(product), None) is not None
+                        else build_facts(product, self.rb, self.day, self.facts)
+                    )
+                if facts is None:
+                    continue  # no such product: the other facts rule this answer out
+                seen.add(like)
+                try:
+                    ev = self.evaluator.evaluate(
+                        self.code, facts, self.day, [*product.determined_on(self.day), *extra]
+                    )
+                except PathwayError:
+                    continue  # the answer contradicts the product (found by the rules)
+                yield ev, facts
+
+        return run(tried)
+
+    def verdict(self, question: Question) -> Verdict | None:
+        """What the answers do (None: the question cannot be tried, or every answer contradicts
+        the other facts: they need a fix). Answers are evaluated only until the verdict is
+        certain; the pathways still possible are compared only when no answer changes the
+        pathway or classification."""
+        evaluated = self.evaluated(question)
+        if evaluated is None:
             return None
-        heads = [self.head(ev) for ev, _ in evaluated]
-        changed = [h != self.base[:2] for h in heads]
-        if not any(changed):
-            for i, (ev, facts) in enumerate(evaluated):
-                if self.state(ev, facts) != self.base:
-                    changed[i] = True
-                    break
-        return [Outcome(h[0], c) for h, c in zip(heads, changed, strict=True)]
+        changed = seen = any_decides = False
+        all_decide = True
+        unchanged: list[tuple[Evaluation, FactView]] = []
+        for ev, facts in evaluated:
+            seen = True
+            head = self.head(ev)
+            decided = head[0] is not None
+            any_decides |= decided
+            all_decide &= decided
+            if head != self.base[:2]:
+                changed = True
+            elif not changed:
+                unchanged.append((ev, facts))
+            if changed and any_decides and not all_decide:
+                break  # nothing later can change the verdict
+        if not seen:
+            return None
+        if not changed:
+            changed = any(self.state(ev, facts) != self.base for ev, facts in unchanged)
+        return Verdict(changed, all_decide, any_decides)
 
     def head(self, ev: Evaluation) -> tuple[Any, Any]:
         jur = self.rb.jurisdictions[self.code]
@@ -186,14 +276,13 @@ class Relevance:
         """The questions some answer of which changes the answer, the most decisive first."""
         kept: list[tuple[tuple[Any, ...], Question]] = []
         for position, question in enumerate(questions):
-            outcomes = self.outcomes(question)
-            if outcomes is not None and not any(o.changed for o in outcomes):
+            verdict = self.verdict(question)
+            if verdict is not None and not verdict.changed:
                 continue
-            decided = [o.pathway is not None for o in outcomes or ()]
             key = (
                 self.rb.facts[question.fact].origin == "derived" and question.item_field is None,
-                not (decided and all(decided)),
-                not any(decided),
+                not (verdict is not None and verdict.all_decide),
+                not (verdict is not None and verdict.any_decides),
                 -len(question.rules),
                 position,
             )
