@@ -21,14 +21,56 @@ through their candidates; any other unknown fact leaves the condition not necess
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..rulebase.conditions import All, AnyOf, Condition, Leaf, dnf, eval_leaf, facts_of
-from ..rulebase.model import Period, Rule, RuleBase
+from ..rulebase.model import Period, RuleBase
 from ..values import UNKNOWN
 
 Lookup = Callable[[str], Any]
 RESIDUAL_MEMO_LIMIT = 50_000  # remembered residual conditions; the memo is emptied when full
+
+
+@dataclass(frozen=True)
+class _Derivation:
+    """A rule giving a derived fact a value, its condition in negation normal form (the earlier
+    cases of its decision ruled out), the facts it reads, and its key in the residual memo."""
+
+    value: Any
+    cond: Condition
+    reads: tuple[str, ...]
+    key: tuple[str, tuple[str, ...]]
+
+
+def _derivations(rb: RuleBase, period: Period) -> dict[str, tuple[_Derivation, ...]]:
+    """The period's derive rules by the fact they give, prepared once per rule base: the
+    residual of each is remembered per value of the facts it reads (answers to one question
+    change few of them)."""
+    cache = rb._cache("_derivations", dict)
+    at = (period.jurisdiction, period.start, period.end)
+    found = cache.get(at)
+    if found is None:
+        by_fact: dict[str, list[_Derivation]] = {}
+        for rule in period.rules:
+            if rule.kind != "derive" or not rule.fact:
+                continue
+            earlier = period.earlier(rule)
+            cond = rb.normal(rule, earlier)
+            key = (rule.id, tuple(e.id for e in earlier))
+            by_fact.setdefault(rule.fact, []).append(
+                _Derivation(rule.value, cond, tuple(sorted(facts_of(cond))), key)
+            )
+        found = cache[at] = {f: tuple(ds) for f, ds in by_fact.items()}
+    return found  # type: ignore[no-any-return]
+
+
+def _derived(rb: RuleBase) -> tuple[str, ...]:
+    """The derived facts of the rule base."""
+    return rb._cache(  # type: ignore[no-any-return]
+        "_derived_facts",
+        lambda: tuple(n for n, d in rb.facts.items() if d.origin == "derived"),
+    )
 
 
 class Possibilities:
@@ -72,31 +114,39 @@ class Possibilities:
     # ------------------------------------------------------------------ the fixpoint
 
     def _fixpoint(self) -> None:
-        by_fact: dict[str, list[Any]] = {}
-        for rule in self.period.rules:
-            if rule.kind == "derive" and rule.fact and self.lookup(rule.fact) is UNKNOWN:
-                by_fact.setdefault(rule.fact, []).append(rule)
-        unknown = [
-            name
-            for name, definition in self.rb.facts.items()
-            if definition.origin == "derived" and self.lookup(name) is UNKNOWN
-        ]
-        residual = {r.id: self._residual_of(r) for rs in by_fact.values() for r in rs}
+        lookup = self.lookup
+        by_fact = {
+            f: ds for f, ds in _derivations(self.rb, self.period).items() if lookup(f) is UNKNOWN
+        }
+        unknown = [name for name in _derived(self.rb) if lookup(name) is UNKNOWN]
+        memo = self.rb._cache("_residuals", dict)
+        # each rule's residual: True and False settle it; a condition waits on unknown facts
+        residual: dict[str, list[tuple[Any, Condition | bool]]] = {}
+        for fact, derivations in by_fact.items():
+            out = residual[fact] = []
+            for d in derivations:
+                at = (d.key, tuple(lookup(f) for f in d.reads))
+                found = memo.get(at)
+                if found is None:
+                    if len(memo) >= RESIDUAL_MEMO_LIMIT:
+                        memo.clear()
+                    found = memo[at] = self._residual(d.cond)
+                if found is not False:
+                    out.append((d.value, found))
         expert = {name for name in unknown if name not in by_fact}  # only a determination sets it
         while True:
             for name in unknown:
-                definition = self.rb.facts[name]
                 if name in expert:
-                    self.values[name] = frozenset(definition.values or ())
+                    self.values[name] = frozenset(self.rb.facts[name].values or ())
                 else:
-                    self.values[name] = frozenset(r.value for r in by_fact[name])
+                    self.values[name] = frozenset(value for value, _ in residual[name])
             changed = True
             while changed:  # the greatest fixpoint: drop values no rule can still give
                 changed = False
-                for fact, rules in by_fact.items():
+                for fact, rules in residual.items():
                     if fact in expert:
                         continue
-                    kept = frozenset(r.value for r in rules if self._still(residual[r.id]))
+                    kept = frozenset(value for value, cond in rules if self._still(cond))
                     if kept != self.values[fact]:
                         self.values[fact] = kept
                         changed = True
@@ -104,27 +154,6 @@ class Possibilities:
             if not stuck:
                 return
             expert |= stuck  # no rule can give it a value: the regulator decides it
-
-    def _residual_of(self, rule: Rule) -> Condition | bool:
-        """The residual of a rule's condition (with the earlier cases ruled out), remembered in
-        the rule base per rule and per value of the facts it reads: answers to one question
-        change few of them."""
-        earlier = self.period.earlier(rule)
-        shapes = self.rb._cache("_residual_shapes", dict)
-        key = (rule.id, tuple(e.id for e in earlier))
-        shape = shapes.get(key)
-        if shape is None:
-            cond = self.rb.normal(rule, earlier)
-            shape = shapes[key] = (cond, tuple(sorted(facts_of(cond))))
-        cond, reads = shape
-        memo = self.rb._cache("_residuals", dict)
-        at = (key, tuple(self.lookup(f) for f in reads))
-        found = memo.get(at)
-        if found is None:
-            if len(memo) >= RESIDUAL_MEMO_LIMIT:
-                memo.clear()
-            found = memo[at] = self._residual(cond)
-        return found
 
     def _residual(self, cond: Condition) -> Condition | bool:
         """``cond`` with every test on a known fact (or an input fact) replaced by whether it can
