@@ -2,7 +2,8 @@
 profiles every property test runs under.
 
 Profiles (``HYPOTHESIS_PROFILE``): ``default`` (300 examples per property, the test suite),
-``thorough`` (10,000) and ``fuzz`` (100,000, for ``tests/test_fuzz.py``). Registered here, before
+``thorough`` (10,000) and ``fuzz`` (100,000, for ``tests/test_fuzz.py``). The properties that
+assess a product in full on every example run fewer (``scaled``), in proportion. Registered here, before
 any test module is imported, so that the choice never depends on collection order.
 """
 
@@ -36,6 +37,14 @@ for _profile, _count in (("default", 300), ("thorough", 10_000), ("fuzz", 100_00
         suppress_health_check=_SUPPRESSED,
     )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def scaled(examples: int) -> settings:
+    """Settings for a property whose every example assesses a product in full (its questions
+    re-evaluated with each answer): ``examples`` under the default profile, scaled up with the
+    profile (the ``thorough`` profile runs about 33 times as many)."""
+    return settings(max_examples=max(1, examples * settings.default.max_examples // 300))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

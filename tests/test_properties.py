@@ -20,7 +20,7 @@ from pathway.facts import build_facts
 from pathway.product.load import load_product
 from pathway.render import json as render_json
 
-from .conftest import AS_OF
+from .conftest import AS_OF, scaled
 from .strategies import (
     ASRM_QUESTIONS,
     HE_CONDITIONS,
@@ -76,6 +76,7 @@ def test_engine_and_oracle_agree(data: dict[str, Any]) -> None:
         assert got.comparable() == want.comparable()
 
 
+@scaled(100)
 @given(products())
 def test_assessment_is_deterministic(data: dict[str, Any]) -> None:
     product = loaded(data)
@@ -105,6 +106,7 @@ CRITERIA = {
 
 
 @pytest.mark.parametrize("criterion", list(CRITERIA))
+@scaled(150)
 @given(data=products_361())
 def test_unknown_criterion_is_never_361(criterion: str, data: dict[str, Any]) -> None:
     assert outcome(ENGINE, loaded(data)) == "us.361", "the generator draws 361 products"
@@ -141,6 +143,7 @@ def test_monotone_safety(data: dict[str, Any], field: str) -> None:
         assert now in (was, None), f"{code}: {was} became {now} when {field} became unknown"
 
 
+@scaled(100)
 @given(products())
 def test_no_permissive_pathway_without_its_facts(data: dict[str, Any]) -> None:
     """A pathway without premarket review is only concluded when the rule that concludes it held,
@@ -159,6 +162,7 @@ def test_no_permissive_pathway_without_its_facts(data: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("condition", HE_CONDITIONS)
+@scaled(100)
 @given(data=hospital_exemption_products())
 def test_unknown_hospital_exemption_condition_is_never_the_exemption(
     condition: str, data: dict[str, Any]
@@ -173,6 +177,7 @@ def test_unknown_hospital_exemption_condition_is_never_the_exemption(
 
 
 @pytest.mark.parametrize("question", list(ASRM_QUESTIONS))
+@scaled(100)
 @given(data=st.data())
 def test_unknown_asrm_question_is_undetermined_with_that_question(
     question: str, data: st.DataObject

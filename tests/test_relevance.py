@@ -18,7 +18,7 @@ import copy
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pathway
@@ -29,7 +29,7 @@ from pathway.render import markdown as render_markdown
 from pathway.render import text as render_text
 
 from .answering import relevant
-from .conftest import AS_OF
+from .conftest import AS_OF, scaled
 from .strategies import RULEBASE, set_path, wide_products
 
 pytestmark = pytest.mark.slow
@@ -58,7 +58,7 @@ def assessed(product: pathway.LoadedProduct) -> pathway.Assessment:
         raise
 
 
-@settings(max_examples=12)
+@scaled(12)
 @given(wide_products(determinations=False))
 def test_every_listed_question_is_relevant(data: dict[str, Any]) -> None:
     product = loaded(data)
@@ -69,6 +69,7 @@ def test_every_listed_question_is_relevant(data: dict[str, Any]) -> None:
             )
 
 
+@scaled(100)
 @given(wide_products(), st.sampled_from(["nucleic_acid_only", "secreted_or_extracted"]))
 def test_no_cell_questions_for_a_product_without_cells(data: dict[str, Any], form: str) -> None:
     """A product that contains no cells or tissue: nucleic acids only, or a secreted or extracted
@@ -87,6 +88,7 @@ def test_no_cell_questions_for_a_product_without_cells(data: dict[str, Any], for
         assert not asked, f"{code} asks {asked} of a {form} product"
 
 
+@scaled(60)
 @given(wide_products())
 def test_no_reproductive_questions_for_other_material(data: dict[str, Any]) -> None:
     material = data.setdefault("material", {})
@@ -98,6 +100,7 @@ def test_no_reproductive_questions_for_other_material(data: dict[str, Any]) -> N
         assert not asked, f"{code} asks {asked} of non-reproductive material"
 
 
+@scaled(100)
 @given(wide_products(), st.sampled_from(INPUTS))
 def test_candidates_hold_the_full_answer_and_premarket_is_never_lighter(
     data: dict[str, Any], field: str
@@ -125,6 +128,7 @@ def test_candidates_hold_the_full_answer_and_premarket_is_never_lighter(
             assert not reviews - {now.premarket_review, None}, (code, now.candidates)
 
 
+@scaled(100)
 @given(wide_products())
 def test_classification_is_reported_whenever_decided(data: dict[str, Any]) -> None:
     product = loaded(data)
