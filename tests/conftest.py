@@ -3,8 +3,8 @@ profiles every property test runs under.
 
 Profiles (``HYPOTHESIS_PROFILE``): ``default`` (300 examples per property, the test suite),
 ``thorough`` (10,000) and ``fuzz`` (100,000, for ``tests/test_fuzz.py``). The properties that
-assess a product in full on every example run fewer (``scaled``), in proportion. Registered here, before
-any test module is imported, so that the choice never depends on collection order.
+assess a product in full on every example run fewer (``scaled``), in proportion. Registered
+here, before any test module is imported, so that the choice never depends on collection order.
 """
 
 from __future__ import annotations

@@ -77,35 +77,6 @@ def _as_fact(value: Any, is_list: bool) -> Any:
     return value
 
 
-def _reads(rb: RuleBase, vocab: Vocabulary, attr: AttributeDef) -> tuple[str, ...]:
-    """The facts, besides the product field of the term itself, that an attribute's value can
-    depend on: its ``refine_by`` and ``member_of`` facts and every field it inherits from (with
-    what the inherited attribute reads in turn), on any day."""
-    cache = rb._cache("_projection_reads", dict)
-    key = (vocab.name, attr.name)
-    found = cache.get(key)
-    if found is None:
-        reads: dict[str, None] = {}
-        pending = [attr]
-        seen: set[int] = set()
-        while pending:
-            current = pending.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            for name in (current.refine_by, current.member_of):
-                if name:
-                    reads[name] = None
-            for raw in current.raw_forms():
-                if isinstance(raw, dict) and "inherit_from" in raw:
-                    reads[raw["inherit_from"]] = None
-                    other = rb.vocabulary_for(raw["inherit_from"])
-                    if other is not None and current.name in other.attributes:
-                        pending.append(other.attributes[current.name])
-        found = cache[key] = tuple(reads)
-    return found  # type: ignore[no-any-return]
-
-
 class _Projector:
     def __init__(
         self,
@@ -122,22 +93,18 @@ class _Projector:
         self.contributions: dict[str, tuple[Contribution, ...]] = {}
         self.previous = previous
 
-    def reused(self, name: str, field_name: str, reads: tuple[str, ...]) -> bool:
-        """Whether the previous product's value of projection ``name`` holds unchanged: the
-        field and everything the attribute reads are equal (for a list, its items too)."""
+    def reused(self, name: str) -> bool:
+        """Whether the previous product's value of projection ``name`` holds unchanged: every
+        product field it comes from is equal (a list item by item, its items' fields too)."""
         before = self.previous
-        if before is None or before.product is None or name not in before.values:
+        if before is None or before.product is None:
             return False
-        old, new = before.values, self.values
-        if old.get(field_name, UNKNOWN) != new.get(field_name, UNKNOWN):
-            return False
-        if any(old.get(r, UNKNOWN) != new.get(r, UNKNOWN) for r in reads):
-            return False
-        if self.rb.facts[field_name].is_list and _attr(before.product, field_name) != _attr(
-            self.product, field_name
-        ):
-            return False
-        self.values[name] = old[name]
+        for f in self.rb.inputs_of(name):
+            if before.values.get(f, UNKNOWN) != self.values.get(f, UNKNOWN):
+                return False
+            if self.rb.facts[f].is_list and _attr(before.product, f) != _attr(self.product, f):
+                return False
+        self.values[name] = before.values[name]
         if name in before.contributions:
             self.contributions[name] = before.contributions[name]
         return True
@@ -157,10 +124,9 @@ class _Projector:
         return out
 
     def project(self, vocab: Vocabulary, attr: AttributeDef) -> None:
-        reads = _reads(self.rb, vocab, attr) if self.previous is not None else ()
         for field_name in vocab.fields:
             name = f"{field_name}.{attr.name}"
-            if self.previous is not None and self.reused(name, field_name, reads):
+            if self.reused(name):
                 continue
             definition = self.rb.facts[name]
             base = self.values.get(field_name, UNKNOWN)

@@ -203,51 +203,46 @@ class Relevance:
         self.answered = answered if answered is not None else {}
         self.facts = facts
 
-    def evaluated(self, question: Question) -> Iterator[tuple[Evaluation, FactView]] | None:
-        """The evaluation of each answer the product's other facts allow, lazily (None: the
-        question cannot be tried)."""
-        tried = answers(self.rb, self.product, question, self.day)
-        if tried is None:
-            return None
-
-        def run(tried: Iterator[Answer]) -> Iterator[tuple[Evaluation, FactView]]:
-            seen: set[Any] = set()
-            for index, (product, extra, like) in enumerate(tried):
-                if like in seen:
-                    continue  # evaluates as an answer already tried
-                key = (question.fact, question.item_field, index)
-                facts = self.answered.get(key, UNKNOWN)
-                if facts is UNKNOWN:
-                    facts = self.answered[key] = (
-                        None
-                        if next(contradictions(product), None) is not None
-                        else build_facts(product, self.rb, self.day, self.facts)
-                    )
-                if facts is None:
-                    continue  # no such product: the other facts rule this answer out
-                seen.add(like)
-                try:
-                    ev = self.evaluator.evaluate(
-                        self.code, facts, self.day, [*product.determined_on(self.day), *extra]
-                    )
-                except PathwayError:
-                    continue  # the answer contradicts the product (found by the rules)
-                yield ev, facts
-
-        return run(tried)
+    def evaluated(
+        self, question: Question, tried: Iterator[Answer]
+    ) -> Iterator[tuple[Evaluation, FactView]]:
+        """The evaluation of each answer the product's other facts allow, lazily; of answers
+        alike (``likeness``), only the first."""
+        seen: set[Any] = set()
+        for index, (product, extra, like) in enumerate(tried):
+            if like in seen:
+                continue  # evaluates as an answer already tried
+            key = (question.fact, question.item_field, index)
+            facts = self.answered.get(key, UNKNOWN)
+            if facts is UNKNOWN:
+                facts = self.answered[key] = (
+                    None
+                    if next(contradictions(product), None) is not None
+                    else build_facts(product, self.rb, self.day, self.facts)
+                )
+            if facts is None:
+                continue  # no such product: the other facts rule this answer out
+            seen.add(like)
+            try:
+                ev = self.evaluator.evaluate(
+                    self.code, facts, self.day, [*product.determined_on(self.day), *extra]
+                )
+            except PathwayError:
+                continue  # the answer contradicts the product (found by the rules)
+            yield ev, facts
 
     def verdict(self, question: Question) -> Verdict | None:
         """What the answers do (None: the question cannot be tried, or every answer contradicts
         the other facts: they need a fix). Answers are evaluated only until the verdict is
         certain; the pathways still possible are compared only when no answer changes the
         pathway or classification."""
-        evaluated = self.evaluated(question)
-        if evaluated is None:
+        tried = answers(self.rb, self.product, question, self.day)
+        if tried is None:
             return None
         changed = seen = any_decides = False
         all_decide = True
         unchanged: list[tuple[Evaluation, FactView]] = []
-        for ev, facts in evaluated:
+        for ev, facts in self.evaluated(question, tried):
             seen = True
             head = self.head(ev)
             decided = head[0] is not None

@@ -52,7 +52,6 @@ class Satisfier:
     def __init__(self, rulebase: RuleBase) -> None:
         self.rb = rulebase
         self._inputs: dict[tuple[int, frozenset[Leaf]], Witness | None] = {}
-        self._deps: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ the question
 
@@ -174,31 +173,9 @@ class Satisfier:
 
     # ------------------------------------------------------------------ vocabularies
 
-    def dependencies(self, fact: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
-        """The product fields a projection's value comes from (its field, the field refining
-        it, fields it inherits from, the fields behind a list it tests membership in)."""
-        found = self._deps.get(fact)
-        if found is not None:
-            return found
-        definition = self.rb.facts[fact]
-        if definition.origin != "projection":
-            return frozenset({fact})
-        base = definition.depends_on[0]
-        vocab = self.rb.vocabulary_for(base)
-        out = set(definition.depends_on)
-        if vocab is not None and fact not in seen:
-            attr = vocab.attributes[fact[len(base) + 1 :]]
-            for raw in attr.raw_forms():
-                if isinstance(raw, dict) and "inherit_from" in raw:
-                    out.add(raw["inherit_from"])
-                    inherited = f"{raw['inherit_from']}.{attr.name}"
-                    if inherited in self.rb.facts:
-                        out |= self.dependencies(inherited, seen | {fact})
-            if attr.member_of:
-                out |= self.dependencies(attr.member_of, seen | {fact})
-        result = frozenset(out)
-        self._deps[fact] = result
-        return result
+    def dependencies(self, fact: str) -> frozenset[str]:
+        """The product fields a projection's value comes from (``RuleBase.inputs_of``)."""
+        return self.rb.inputs_of(fact)
 
     def _attribute(self, fact: str) -> tuple[str, Vocabulary, AttributeDef]:
         base = self.rb.facts[fact].depends_on[0]

@@ -76,16 +76,15 @@ def contradictions(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
             "hgr_export (materials or information) is true and hgr_materials_export is false: "
             "leave hgr_export out and give hgr_info_to_foreign",
         )
-    if m.viable is True and m.form in ("secreted_or_extracted", "nucleic_acid_only"):
+    # a secreted_product given says the form is secreted_or_extracted when the form is unknown
+    form = m.form
+    if form == "unknown" and m.secreted_product != "unknown":
+        form = "secreted_or_extracted"
+    if m.viable is True and form in ("secreted_or_extracted", "nucleic_acid_only"):
         yield (
             ("material", "viable"),
-            f"a {m.form} product contains no living cells, but viable is true",
-        )
-    if m.viable is True and m.form == "unknown" and m.secreted_product != "unknown":
-        yield (
-            ("material", "viable"),
-            "secreted_product describes a secreted or extracted product, which contains no "
-            "living cells, but viable is true",
+            f"a {form} product contains no living cells, but viable is true"
+            + (" (secreted_product is given)" if form != m.form else ""),
         )
     if m.secreted_product != "unknown" and m.form not in ("unknown", "secreted_or_extracted"):
         yield (

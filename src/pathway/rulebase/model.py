@@ -320,6 +320,33 @@ class RuleBase:
     def vocabulary_for(self, product_field: str) -> Vocabulary | None:
         return vocabulary_for(self.vocabularies, product_field)
 
+    def inputs_of(self, fact: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The product fields a fact's value comes from: the fact itself unless it is a
+        projection; for a projection, its field, the field refining it, the fields it inherits
+        from and the fields behind a list it tests membership in."""
+        cache = self._cache("_inputs_of", dict)
+        found = cache.get(fact)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        definition = self.facts[fact]
+        if definition.origin != "projection":
+            return frozenset({fact})
+        base = definition.depends_on[0]
+        vocab = self.vocabulary_for(base)
+        out = set(definition.depends_on)
+        if vocab is not None and fact not in seen:
+            attr = vocab.attributes[fact[len(base) + 1 :]]
+            for raw in attr.raw_forms():
+                if isinstance(raw, dict) and "inherit_from" in raw:
+                    out.add(raw["inherit_from"])
+                    inherited = f"{raw['inherit_from']}.{attr.name}"
+                    if inherited in self.facts:
+                        out |= self.inputs_of(inherited, seen | {fact})
+            if attr.member_of:
+                out |= self.inputs_of(attr.member_of, seen | {fact})
+        result = cache[fact] = frozenset(out)
+        return result
+
     def report_order(self, jurisdiction: str) -> dict[str, int]:
         """Derived facts in reasoning order: from the pathway decision, dependencies first."""
         key = f"_order_{jurisdiction}"
