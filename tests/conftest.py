@@ -38,6 +38,11 @@ for _profile, _count in (("default", 300), ("thorough", 10_000), ("fuzz", 100_00
     )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# Every command computes its answer: a test that changes what a run sees (a planted rule base,
+# a patched function) must not be answered from an earlier run. tests/test_replay.py turns
+# replaying back on where it is the subject.
+os.environ["PATHWAY_NO_REPLAY"] = "1"
+
 
 def scaled(examples: int) -> settings:
     """Settings for a property whose every example assesses a product in full (its questions

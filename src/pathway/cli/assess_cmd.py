@@ -10,7 +10,7 @@ import click
 
 from .. import render
 from ..batch import default_parallel, run
-from . import common, exit_codes
+from . import common, exit_codes, replay
 from .jobs import AssessJob
 
 
@@ -48,17 +48,36 @@ def assess(
     Many products are assessed by worker processes (-P); results keep the input order, and a
     product that cannot be read is reported without stopping the others (exit 2 at the end).
     """
+    day = as_of or _dt.date.today()
+    color = output is None and sys.stdout.isatty()
+    ctx = click.get_current_context()
+    parts = None
+    if len(products) == 1 and not jsonl_input:
+        shaping = {
+            "jurisdictions": jurisdictions,
+            "as_of": day,
+            "format": fmt,
+            "explain": explain,
+            "color": color,
+            "engine": engine,
+        }
+        parts = replay.key("assess", products[0], rules, max_bytes, shaping)
+        answer = replay.recall(parts)
+        if answer is not None:
+            with common.Output(output) as out:
+                out.write(answer.text)
+            ctx.exit(answer.exit_code)
     common.rulebase(rules).require_jurisdictions(jurisdictions or ())
     tasks = common.tasks(products, jsonl_input)
     job = AssessJob(
         rules=rules,
         jurisdictions=tuple(jurisdictions) if jurisdictions else None,
-        as_of=as_of or _dt.date.today(),
+        as_of=day,
         max_bytes=max_bytes,
         engine=engine,
         fmt=fmt,
         explain=explain,
-        color=output is None and sys.stdout.isatty(),
+        color=color,
     )
     failed = crashed = 0
 
@@ -73,7 +92,10 @@ def assess(
             prefix = "error" if outcome.kind == "input_error" else "internal error"
             click.echo(f"{prefix}: {outcome.error}", err=True)
 
-    with common.Output(output) as out:
+    with common.Output(output, keep=parts is not None) as out:
         for text in render.joined(fmt, pieces(), single=len(tasks) == 1):
             out.write(text)
-    click.get_current_context().exit(exit_codes.of_batch(failed, crashed))
+    code = exit_codes.of_batch(failed, crashed)
+    if out.written is not None and len(tasks) == 1 and not failed and not crashed:
+        replay.keep(parts, "".join(out.written), code)
+    ctx.exit(code)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import render
-from ..analysis.check.baseline import Baseline, BaselineEntry, new_baseline
-from ..analysis.check.checker import Checker
-from ..analysis.check.history import GitHistory
-from ..analysis.check.models import CheckError, CheckResult, FailOn
-from ..assessment.assessor import Assessor
 from ..batch import default_parallel, run
-from . import common, exit_codes
+from . import common, exit_codes, replay
 from .jobs import CheckJob
+
+if TYPE_CHECKING:
+    from ..analysis.check.baseline import BaselineEntry
+    from ..analysis.check.models import CheckError, CheckResult, FailOn
 
 
 def _report_option(
@@ -95,6 +95,29 @@ def check(
     Exit 0 when every check passes, 1 when one fails, 2 when a product cannot be read, 3 on an
     internal error. Many products are checked by worker processes (-P), in input order.
     """
+    day = as_of or _dt.date.today()
+    color = output is None and sys.stdout.isatty()
+    ctx = click.get_current_context()
+    parts = None
+    if len(products) == 1 and not (jsonl_input or reports or baseline or write_baseline or since):
+        shaping = {
+            "jurisdictions": jurisdictions,
+            "as_of": day,
+            "format": fmt,
+            "color": color,
+            "fail_on": sorted(fail_on),
+        }
+        parts = replay.key("check", products[0], rules, max_bytes, shaping)
+        answer = replay.recall(parts)
+        if answer is not None:
+            common.write(answer.text, output)
+            ctx.exit(answer.exit_code)
+    from ..analysis.check.baseline import Baseline, new_baseline
+    from ..analysis.check.checker import Checker
+    from ..analysis.check.history import GitHistory
+    from ..analysis.check.models import CheckError
+    from ..assessment.assessor import Assessor
+
     rulebase = common.rulebase(rules)
     rulebase.require_jurisdictions(jurisdictions or ())
     assessor = Assessor(rulebase)
@@ -102,7 +125,6 @@ def check(
     if since:
         GitHistory(since, rulebase).verify(products)
     checker = Checker(assessor, fail_on=fail_on, baseline=recorded, baseline_path=baseline)
-    day = as_of or _dt.date.today()
     tasks = common.tasks(products, jsonl_input)
     job = CheckJob(
         rules=rules,
@@ -142,5 +164,9 @@ def check(
         new_baseline(assessor, entries, day).write(write_baseline)
     for report_fmt, path in reports:
         common.write(render.check(report_fmt, report), path)
-    common.write(render.check(fmt, report, color=output is None and sys.stdout.isatty()), output)
-    click.get_current_context().exit(exit_codes.INTERNAL if crashed else report.exit_code)
+    text = render.check(fmt, report, color=color)
+    common.write(text, output)
+    code = exit_codes.INTERNAL if crashed else report.exit_code
+    if not errors and not crashed:
+        replay.keep(parts, text, code)
+    ctx.exit(code)

@@ -7,16 +7,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from ..batch import Task
 from ..errors import InputError
 from ..io.document import Limits
-from ..product.load import LoadedProduct, load_product
-from ..rulebase.load import load_rulebase
-from ..rulebase.model import RuleBase
+
+if TYPE_CHECKING:  # imported when used: a replayed answer (``replay``) needs none of them
+    from ..product.load import LoadedProduct
+    from ..rulebase.model import RuleBase
 
 PRODUCT_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 
@@ -37,6 +38,8 @@ def parse_codes(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 def rulebase(rules: str | None) -> RuleBase:
+    from ..rulebase.load import load_rulebase
+
     return load_rulebase(rules)
 
 
@@ -98,11 +101,13 @@ class Progress:
 
 
 class Output:
-    """Where results go (a file or stdout), written as they come."""
+    """Where results go (a file or stdout), written as they come; ``written`` keeps what was
+    written when asked to (``keep``), for ``replay``."""
 
-    def __init__(self, output: str | None) -> None:
+    def __init__(self, output: str | None, keep: bool = False) -> None:
         self.path = output
         self.handle: TextIO | None = None
+        self.written: list[str] | None = [] if keep else None
 
     def __enter__(self) -> Output:
         if self.path:
@@ -113,6 +118,8 @@ class Output:
         return self
 
     def write(self, text: str) -> None:
+        if self.written is not None:
+            self.written.append(text)
         if self.handle is not None:
             self.handle.write(text)
         else:
@@ -155,6 +162,8 @@ def format_option(choices: Sequence[str], help: str | None = None) -> Callable[[
 
 def one_product(given: str, rb: RuleBase, max_bytes: int) -> LoadedProduct:
     """The one product a command takes (a file, or - for stdin), read and validated."""
+    from ..product.load import load_product
+
     ((name, source),) = list(products([given]))
     return load_product(source, rb, limits=Limits(max_bytes=max_bytes), name=name)
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..io.private import PrivateDir, Untrusted
-from ..io.read import files_under
+from ..io.walk import files_under
 
 FORMAT = 2
 MAGIC = b"pathway-cache"

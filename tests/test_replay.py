@@ -1,0 +1,183 @@
+"""Replaying an answer (``pathway.cli.replay``): the same command on the same product file, rule
+base and pathway prints the same output with the same exit code, from the disk cache; anything
+that could change the output misses it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import pathway
+from pathway.cli import cli, replay
+from pathway.rulebase import cache
+
+from .conftest import EXAMPLES
+
+SVF = str(EXAMPLES / "svf-knee.yaml")
+DAY = "2026-11-25"
+
+
+@pytest.fixture
+def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache and key directory of this test's own, with replaying on."""
+    monkeypatch.setenv("PATHWAY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("PATHWAY_NO_CACHE", raising=False)
+    monkeypatch.delenv("PATHWAY_NO_REPLAY", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path / "cache"
+
+
+def run(*args: str) -> tuple[str, int]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.output, result.exit_code
+
+
+def answers(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"{replay.KIND}-*.json")) if folder.is_dir() else []
+
+
+def shaping(fmt: str = "json") -> dict[str, object]:
+    import datetime as dt
+
+    return {
+        "jurisdictions": None,
+        "as_of": dt.date.fromisoformat(DAY),
+        "format": fmt,
+        "explain": False,
+        "color": False,
+        "engine": "engine",
+    }
+
+
+def test_a_second_run_prints_what_the_first_printed(places: Path) -> None:
+    first = run("assess", SVF, "--format", "json", "--as-of", DAY)
+    assert first[1] == 0
+    assert len(answers(places)) == 1
+    assert run("assess", SVF, "--format", "json", "--as-of", DAY) == first
+    assert len(answers(places)) == 1
+
+
+def test_the_answer_comes_from_the_cache(places: Path) -> None:
+    """A planted answer (authenticated with this user's key) is what the command prints: the
+    second run really does not assess the product."""
+    parts = replay.key("assess", SVF, None, 100_000, shaping())
+    assert parts is not None
+    replay.keep(parts, "planted\n", 0)
+    assert run("assess", SVF, "--format", "json", "--as-of", DAY) == ("planted\n", 0)
+
+
+def test_a_changed_product_is_assessed_again(places: Path, tmp_path: Path) -> None:
+    product = tmp_path / "product.yaml"
+    text = Path(SVF).read_text(encoding="utf-8")
+    product.write_text(text, encoding="utf-8")
+    before, _ = run("assess", str(product), "--format", "json", "--as-of", DAY)
+    product.write_text(text.replace("\nname: ", "\nname: Renamed ", 1), encoding="utf-8")
+    after, code = run("assess", str(product), "--format", "json", "--as-of", DAY)
+    assert code == 0 and after != before and "Renamed" in after
+    assert len(answers(places)) == 2
+
+
+def test_everything_that_shapes_the_output_is_in_the_key(
+    places: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = replay.key("assess", SVF, None, 100_000, shaping())
+    assert base is not None
+    rules = tmp_path / "rules"
+    shutil.copytree(pathway.default_rules_dir(), rules)
+    assert replay.key("assess", SVF, str(rules), 100_000, shaping()) != base  # another folder
+    copied = replay.key("assess", SVF, str(rules), 100_000, shaping())
+    meta = rules / "rulebase.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert replay.key("assess", SVF, str(rules), 100_000, shaping()) != copied  # its content
+    assert replay.key("assess", SVF, None, 100_000, shaping("text")) != base
+    assert replay.key("assess", SVF, None, 100_001, shaping()) != base
+    assert replay.key("check", SVF, None, 100_000, shaping()) != base
+    assert replay.key("assess", f"./{SVF}", None, 100_000, shaping()) != base  # name printed
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert replay.key("assess", SVF, None, 100_000, shaping()) != base
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["-", str(EXAMPLES), "missing.yaml"],
+    ids=["stdin", "directory", "missing file"],
+)
+def test_only_a_product_file_can_be_replayed(places: Path, given: str) -> None:
+    assert replay.key("assess", given, None, 100_000, shaping()) is None
+
+
+def test_nothing_is_replayed_when_turned_off(places: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATHWAY_NO_REPLAY", "1")
+    assert replay.key("assess", SVF, None, 100_000, shaping()) is None
+    run("assess", SVF, "--as-of", DAY)
+    assert answers(places) == []
+
+
+def test_a_refused_product_or_a_batch_is_not_kept(places: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nmaterial: {origin: martian}\n", encoding="utf-8")
+    assert run("assess", str(bad), "--as-of", DAY)[1] == 2
+    run("assess", SVF, SVF, "--as-of", DAY, "-P", "1")
+    assert answers(places) == []
+
+
+def test_a_failed_check_replays_its_exit_code(places: Path, tmp_path: Path) -> None:
+    product = tmp_path / "product.yaml"
+    text = Path(SVF).read_text(encoding="utf-8")
+    product.write_text(text.replace("us: us.351", "us: us.361"), encoding="utf-8")
+    first = run("check", str(product), "--format", "sarif", "--as-of", DAY)
+    assert first[1] == 1
+    assert run("check", str(product), "--format", "sarif", "--as-of", DAY) == first
+    assert len(answers(places)) == 1
+
+
+def test_a_check_with_a_baseline_is_never_replayed(places: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    run("check", SVF, "--as-of", DAY, "--write-baseline", str(baseline))
+    run("check", SVF, "--as-of", DAY, "--baseline", str(baseline))
+    assert answers(places) == []
+
+
+def test_a_new_process_replays_without_loading_the_rule_base(places: Path) -> None:
+    """What makes a replay fast: the process that replays imports no pydantic model, no rule
+    base and no engine."""
+    first = subprocess.run(
+        [sys.executable, "-m", "pathway.cli", "assess", SVF, "--as-of", DAY],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert first.returncode == 0, first.stderr
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['pathway', 'assess', {SVF!r}, '--as-of', {DAY!r}]\n"
+        "try:\n"
+        "    runpy.run_module('pathway.cli', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "heavy = [m for m in ('pydantic.main', 'pathway.rulebase.model', 'durable_rules_engine',"
+        " 'pathway.assessment.assessor') if m in sys.modules]\n"
+        "print('HEAVY', heavy, code, file=sys.stderr)\n"
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300
+    )
+    assert second.stdout == first.stdout
+    assert "HEAVY [] 0" in second.stderr, second.stderr
+
+
+def test_a_forged_answer_is_ignored(places: Path) -> None:
+    parts = replay.key("assess", SVF, None, 100_000, shaping())
+    assert parts is not None
+    replay.keep(parts, "planted\n", 0)
+    (entry,) = answers(places)
+    entry.write_bytes(entry.read_bytes().replace(b"planted", b"forged!"))
+    output, code = run("assess", SVF, "--format", "json", "--as-of", DAY)
+    assert code == 0 and "forged" not in output and output.startswith("{")
+    assert cache.load(replay.KIND, *parts, decode=replay._decode) is not None  # rebuilt
