@@ -47,6 +47,7 @@ class FactView:
     assumptions: tuple[str, ...] = ()
     product: Product | None = field(default=None, compare=False)  # what they were built from
     day: _dt.date | None = field(default=None, compare=False)  # the day they were built for
+    defaulted: tuple[tuple[str, Any, str], ...] = field(default=(), compare=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.values.get(name, UNKNOWN)
@@ -85,6 +86,7 @@ class _Projector:
         values: dict[str, Any],
         day: _dt.date,
         previous: FactView | None = None,
+        changed: frozenset[str] = frozenset(),
     ) -> None:
         self.rb = rulebase
         self.product = product
@@ -92,6 +94,7 @@ class _Projector:
         self.day = day
         self.contributions: dict[str, tuple[Contribution, ...]] = {}
         self.previous = previous
+        self.changed = changed  # the input facts that differ from the previous product's
 
     def reused(self, name: str) -> bool:
         """Whether the previous product's value of projection ``name`` holds unchanged: every
@@ -100,9 +103,11 @@ class _Projector:
         if before is None or before.product is None:
             return False
         for f in self.rb.inputs_of(name):
-            if before.values.get(f, UNKNOWN) != self.values.get(f, UNKNOWN):
+            if f in self.changed:
                 return False
-            if self.rb.facts[f].is_list and _attr(before.product, f) != _attr(self.product, f):
+            if self.rb.facts[f].origin == "input":
+                continue  # not in ``changed``: equal, item by item
+            if before.values.get(f, UNKNOWN) != self.values.get(f, UNKNOWN):
                 return False
         self.values[name] = before.values[name]
         if name in before.contributions:
@@ -163,6 +168,54 @@ class _Projector:
                 self.contributions[name] = (Contribution(base, value, got.citations, got.note),)
 
 
+def _input_facts(rulebase: RuleBase) -> tuple[tuple[str, str, bool], ...]:
+    """(name, top-level product field, is a list) of every input fact, once per rule base."""
+    return rulebase._cache(  # type: ignore[no-any-return]
+        "_input_facts",
+        lambda: tuple(
+            (name, _parts(name)[0], d.is_list)
+            for name, d in rulebase.facts.items()
+            if d.origin == "input"
+        ),
+    )
+
+
+def _inputs(
+    product: Product, rulebase: RuleBase, previous: FactView | None
+) -> tuple[dict[str, Any], set[str]]:
+    """The input facts (before fallbacks), and the top-level product fields whose values are
+    not the very objects of the previous product's (an answered product shares the others)."""
+    before = previous.product if previous is not None else None
+    fresh = {
+        head
+        for head in type(product).model_fields
+        if before is None or getattr(product, head) is not getattr(before, head)
+    }
+    values: dict[str, Any] = {}
+    for name, head, is_list in _input_facts(rulebase):
+        if previous is None or head in fresh or name in FALLBACKS:
+            values[name] = _as_fact(_attr(product, name), is_list)
+        else:
+            values[name] = previous.values[name]
+    return values, fresh
+
+
+def _defaulted(
+    product: Product, previous: FactView | None, fresh: set[str]
+) -> tuple[tuple[str, Any, str], ...]:
+    """``defaulted_fields``; the entries of a part of the product the previous product shares
+    (the very object) are the previous product's."""
+    if previous is None:
+        return tuple(defaulted_fields(product))
+    shared = {head for head in type(product).model_fields if head not in fresh}
+    kept: dict[str, list[tuple[str, Any, str]]] = {head: [] for head in shared}
+    for entry in previous.defaulted:
+        head, dot, _ = entry[0].partition(".")
+        if dot and head in shared:
+            kept[head].append(entry)
+    return tuple(defaulted_fields(product, kept))
+
+
 def build_facts(
     product: Product, rulebase: RuleBase, day: _dt.date, previous: FactView | None = None
 ) -> FactView:
@@ -170,15 +223,14 @@ def build_facts(
     product's vocabulary terms must already be canonical). ``previous``: the facts of a product
     that differs in a few fields (an answered question), whose projections are reused wherever
     nothing they read changed; the result is the same as without it."""
-    if previous is not None and previous.day != day:
+    if previous is not None and (previous.day != day or previous.product is None):
         previous = None
-    values: dict[str, Any] = {}
-    assumptions = []
-    for name, definition in rulebase.facts.items():
-        if definition.origin == "input":
-            values[name] = _as_fact(_attr(product, name), definition.is_list)
-    for path, value, description in defaulted_fields(product):
-        assumptions.append(f"{path} is not given: {description} ({path}: {word(value)})")
+    values, fresh = _inputs(product, rulebase, previous)
+    defaulted = _defaulted(product, previous, fresh)
+    assumptions = [
+        f"{path} is not given: {description} ({path}: {word(value)})"
+        for path, value, description in defaulted
+    ]
     for path, (source, reason) in FALLBACKS.items():
         if (
             path in values
@@ -189,7 +241,19 @@ def build_facts(
             assumptions.append(
                 f"{path} is not given: taken from {source} ({reason}) ({path}: {word(values[path])})"
             )
-    projector = _Projector(rulebase, product, values, day, previous)
+    changed: frozenset[str] = frozenset()
+    if previous is not None:
+        before = previous.product
+        changed = frozenset(
+            name
+            for name, value in values.items()
+            if (_parts(name)[0] in fresh or name in FALLBACKS)
+            and (
+                previous.values.get(name, UNKNOWN) != value
+                or (rulebase.facts[name].is_list and _attr(before, name) != _attr(product, name))
+            )
+        )
+    projector = _Projector(rulebase, product, values, day, previous, changed)
     vocabs = list(rulebase.vocabularies.values())
     # plain projections first, then those that test membership in another projection
     for member_pass in (False, True):
@@ -203,4 +267,5 @@ def build_facts(
         assumptions=tuple(assumptions),
         product=product,
         day=day,
+        defaulted=defaulted,
     )

@@ -71,15 +71,22 @@ FALLBACKS: dict[str, tuple[str, str]] = {
 }
 
 
-def defaulted_fields(product: Product) -> list[tuple[str, Any, str]]:
-    """Fields the product left out whose default is a value, not ``unknown`` (assumptions)."""
+def defaulted_fields(
+    product: Product, known: dict[str, list[tuple[str, Any, str]]] | None = None
+) -> list[tuple[str, Any, str]]:
+    """Fields the product left out whose default is a value, not ``unknown`` (assumptions).
+    ``known``: the entries already found for some of the product's parts (by top-level field),
+    taken as they are."""
     out: list[tuple[str, Any, str]] = []
 
     def walk(model: BaseModel, prefix: str) -> None:
         for name, field in type(model).model_fields.items():
             value = getattr(model, name)
             if isinstance(value, BaseModel):
-                walk(value, f"{prefix}{name}.")
+                if not prefix and known is not None and name in known:
+                    out.extend(known[name])
+                else:
+                    walk(value, f"{prefix}{name}.")
                 continue
             if name in model.model_fields_set or not isinstance(field.default, (str, bool)):
                 continue
