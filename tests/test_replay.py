@@ -48,6 +48,7 @@ def shaping(fmt: str = "json") -> dict[str, object]:
     return {
         "jurisdictions": None,
         "as_of": dt.date.fromisoformat(DAY),
+        "horizon": None,
         "format": fmt,
         "explain": False,
         "color": False,
@@ -100,6 +101,9 @@ def test_everything_that_shapes_the_output_is_in_the_key(
     assert replay.key("check", SVF, None, 100_000, shaping()) != base
     assert replay.key("assess", f"./{SVF}", None, 100_000, shaping()) != base  # name printed
     monkeypatch.setenv("NO_COLOR", "1")
+    assert replay.key("assess", SVF, None, 100_000, shaping()) != base
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.chdir(tmp_path)  # SARIF names the working directory
     assert replay.key("assess", SVF, None, 100_000, shaping()) != base
 
 

@@ -22,6 +22,7 @@ if sys.version_info[:2] < (3, 11) or sys.version_info[:2] > (3, 14):
     from .evaluate.durable import _c  # noqa: F401  (refuses this Python, with the reason)
 
 if TYPE_CHECKING:
+    from .analysis.horizon import look_ahead
     from .assessment.assessor import Assessor, assess, default_assessor
     from .contract.assessment import (
         Assessment,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         Obligation,
         Option,
         Question,
+        Transition,
     )
     from .contract.product import Product
     from .errors import ContradictionError, EngineError, InputError, PathwayError, RuleBaseError
@@ -53,6 +55,8 @@ _WHERE = {
     "Obligation": "contract.assessment",
     "Option": "contract.assessment",
     "Question": "contract.assessment",
+    "Transition": "contract.assessment",
+    "look_ahead": "analysis.horizon",
     "Product": "contract.product",
     "ContradictionError": "errors",
     "EngineError": "errors",
@@ -98,10 +102,12 @@ __all__ = [
     "Question",
     "RuleBase",
     "RuleBaseError",
+    "Transition",
     "__version__",
     "assess",
     "default_assessor",
     "default_rules_dir",
     "load_product",
     "load_rulebase",
+    "look_ahead",
 ]

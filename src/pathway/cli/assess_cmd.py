@@ -18,6 +18,7 @@ from .jobs import AssessJob
 @common.products_argument
 @common.jurisdictions_option
 @common.as_of_option
+@common.horizon_option
 @common.format_option(
     render.ASSESSMENT_FORMATS, help="jsonl: one assessment per line, in input order."
 )
@@ -34,6 +35,7 @@ def assess(
     products: tuple[str, ...],
     jurisdictions: list[str] | None,
     as_of: _dt.date | None,
+    horizon: _dt.date | None,
     fmt: str,
     explain: bool,
     output: str | None,
@@ -49,6 +51,11 @@ def assess(
     product that cannot be read is reported without stopping the others (exit 2 at the end).
     """
     day = as_of or _dt.date.today()
+    if horizon is not None and horizon <= day:
+        raise click.BadParameter(
+            f"{horizon.isoformat()} is not after the day assessed ({day.isoformat()})",
+            param_hint="--horizon",
+        )
     color = output is None and sys.stdout.isatty()
     ctx = click.get_current_context()
     parts = None
@@ -56,6 +63,7 @@ def assess(
         shaping = {
             "jurisdictions": jurisdictions,
             "as_of": day,
+            "horizon": horizon,
             "format": fmt,
             "explain": explain,
             "color": color,
@@ -78,6 +86,7 @@ def assess(
         fmt=fmt,
         explain=explain,
         color=color,
+        horizon=horizon,
     )
     failed = crashed = 0
 

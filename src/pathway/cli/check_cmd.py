@@ -15,7 +15,7 @@ from .jobs import CheckJob
 
 if TYPE_CHECKING:
     from ..analysis.check.baseline import BaselineEntry
-    from ..analysis.check.models import CheckError, CheckResult, FailOn
+    from ..analysis.check.models import CheckError, CheckResult, FailOn, ProductTransition
 
 
 def _report_option(
@@ -37,6 +37,7 @@ def _report_option(
 @common.products_argument
 @common.jurisdictions_option
 @common.as_of_option
+@common.horizon_option
 @common.format_option(render.CHECK_FORMATS)
 @common.output_option
 @click.option(
@@ -51,8 +52,9 @@ def _report_option(
     "--fail-on",
     "fail_on",
     multiple=True,
-    type=click.Choice(["undetermined", "unchecked"]),
-    help="Also fail on undetermined pathways / on pathways with no expectation (repeatable).",
+    type=click.Choice(["undetermined", "unchecked", "transition"]),
+    help="Also fail on undetermined pathways / on pathways with no expectation / on a change "
+    "ahead within --horizon (repeatable).",
 )
 @click.option(
     "--baseline",
@@ -78,6 +80,7 @@ def check(
     products: tuple[str, ...],
     jurisdictions: list[str] | None,
     as_of: _dt.date | None,
+    horizon: _dt.date | None,
     fmt: str,
     output: str | None,
     reports: list[tuple[str, str]],
@@ -96,6 +99,13 @@ def check(
     internal error. Many products are checked by worker processes (-P), in input order.
     """
     day = as_of or _dt.date.today()
+    if "transition" in fail_on and horizon is None:
+        raise click.UsageError("--fail-on transition needs --horizon (how far to look ahead)")
+    if horizon is not None and horizon <= day:
+        raise click.BadParameter(
+            f"{horizon.isoformat()} is not after the day assessed ({day.isoformat()})",
+            param_hint="--horizon",
+        )
     color = output is None and sys.stdout.isatty()
     ctx = click.get_current_context()
     parts = None
@@ -103,6 +113,7 @@ def check(
         shaping = {
             "jurisdictions": jurisdictions,
             "as_of": day,
+            "horizon": horizon,
             "format": fmt,
             "color": color,
             "fail_on": sorted(fail_on),
@@ -124,7 +135,9 @@ def check(
     recorded = Baseline.read(baseline) if baseline else None  # refused here, before any work
     if since:
         GitHistory(since, rulebase).verify(products)
-    checker = Checker(assessor, fail_on=fail_on, baseline=recorded, baseline_path=baseline)
+    checker = Checker(
+        assessor, fail_on=fail_on, baseline=recorded, baseline_path=baseline, horizon=horizon
+    )
     tasks = common.tasks(products, jsonl_input)
     job = CheckJob(
         rules=rules,
@@ -135,15 +148,18 @@ def check(
         baseline=baseline,
         since=since,
         write_baseline=write_baseline,
+        horizon=horizon,
     )
     results: list[CheckResult] = []
     errors: list[CheckError] = []
     entries: list[tuple[str, BaselineEntry]] = []
+    ahead: list[ProductTransition] = []
     crashed = False
     for outcome in run(job, tasks, parallel or default_parallel(), common.Progress(len(tasks))):
         if outcome.kind == "ok":
-            found, entry = outcome.value
+            found, entry, changes = outcome.value
             results.extend(found)
+            ahead.extend(changes)
             if entry is not None:
                 entries.append(entry)
             continue
@@ -159,7 +175,7 @@ def check(
         )
         errors.append(CheckError(file=file, line=line, column=column, field=field, message=message))
     count = len(tasks)
-    report = checker.report(results, errors, count, day)
+    report = checker.report(results, errors, count, day, ahead)
     if write_baseline:
         new_baseline(assessor, entries, day).write(write_baseline)
     for report_fmt, path in reports:

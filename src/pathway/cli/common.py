@@ -198,6 +198,13 @@ as_of_option = click.option(
     metavar="YYYY-MM-DD",
     help="Apply the law in force on this day (default: today).",
 )
+horizon_option = click.option(
+    "--horizon",
+    callback=parse_date,
+    metavar="YYYY-MM-DD",
+    help="Also look ahead to this day: the changes of the law, and the deadlines, that change "
+    "this product's pathway, classification or obligations before then.",
+)
 output_option = click.option(
     "-o",
     "--output",

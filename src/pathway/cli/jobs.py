@@ -57,11 +57,18 @@ class AssessJob(_Products):
     fmt: str = "json"
     explain: bool = False
     color: bool = False
+    horizon: _dt.date | None = None
 
     def __call__(self, task: Task) -> str:
         from .. import render
 
-        assessment = self.context["assessor"].assess(self.load(task), self.codes, self.as_of)
+        assessor = self.context["assessor"]
+        loaded = self.load(task)
+        assessment = assessor.assess(loaded, self.codes, self.as_of)
+        if self.horizon is not None:
+            from ..analysis.horizon import with_transitions
+
+            assessment = with_transitions(assessor, loaded, assessment, self.horizon)
         return render.assessment(self.fmt, assessment, color=self.color, explain=self.explain)
 
 
@@ -73,6 +80,7 @@ class CheckJob(_Products):
     baseline: str | None = None
     since: str | None = None
     write_baseline: str | None = None
+    horizon: _dt.date | None = None
 
     def setup(self) -> None:
         super().setup()
@@ -88,16 +96,18 @@ class CheckJob(_Products):
             baseline=recorded,
             baseline_path=self.baseline,
             previous=GitHistory(self.since, rulebase) if self.since else None,
+            horizon=self.horizon,
         )
 
     def __call__(self, task: Task) -> Any:
         from ..analysis.check.baseline import baseline_entry
 
         loaded = self.load(task)
-        assessment, results = self.context["checker"].check(loaded, self.codes, self.as_of)
+        checker = self.context["checker"]
+        assessment, results = checker.check(loaded, self.codes, self.as_of)
         entry = None
         if self.write_baseline:
             entry = baseline_entry(
                 self.context["assessor"], loaded, assessment, self.write_baseline
             )
-        return results, entry
+        return results, entry, checker.transitions(loaded, assessment)

@@ -6,7 +6,8 @@ as they were. The output of a command on one product file depends only on:
 
 - the command and every option that shapes its output (jurisdictions, the day assessed, the
   format, colour, ``--explain``, ``--fail-on``...), the day resolved (``--as-of`` or today);
-- the product file's name as given (it is printed) and its bytes (a sha256);
+- the product file's name as given (it is printed) and its bytes (a sha256), and the working
+  directory (SARIF names it);
 - the rule base: its directory and the sha256 of its files' contents (``rulebase.fingerprint``);
 - pathway's own code and the Python running it (every disk-cache entry's name includes them),
   and the libraries that render the output (pydantic, pydantic-core, click, durable-rules),
@@ -96,7 +97,11 @@ def key(
         _, sha = fingerprint(root)
     except Exception:  # an unreadable rule base: the command reports it
         return None
-    options = {**options, "NO_COLOR": bool(os.environ.get("NO_COLOR"))}  # plain text in colour
+    options = {
+        **options,
+        "NO_COLOR": bool(os.environ.get("NO_COLOR")),  # plain text in colour
+        "cwd": os.getcwd(),  # SARIF's %SRCROOT%
+    }
     shown = json.dumps(options, sort_keys=True, default=_plain)
     return (
         command,

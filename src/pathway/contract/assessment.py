@@ -283,6 +283,33 @@ class ProductReport(Out):
     as_of: _dt.date
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class Transition(Out):
+    """A change ahead, between the day assessed and the horizon (``--horizon``): the law changes
+    on ``date`` so that this product's pathway, classification, premarket review or obligations
+    change (``law``), or an obligation of the product falls due (``deadline``)."""
+
+    date: _dt.date
+    jurisdiction: str
+    kind: Literal["law", "deadline"]
+    title: str = Field(description="what changes, in one line")
+    pathway_before: str | None = None
+    pathway_after: str | None = None
+    classification_before: str | None = None
+    classification_after: str | None = None
+    obligations_added: list[str] = Field(default_factory=list)
+    obligations_removed: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(
+        default_factory=list,
+        description="law: the rules that come into or go out of force that day, and the "
+        "vocabulary attributes whose value changes; deadline: the obligation",
+    )
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
 class Assessment(Out):
     format: Literal[1] = 1
     product: ProductRef
@@ -290,3 +317,13 @@ class Assessment(Out):
     as_of: _dt.date
     engine: str = Field(default="durable_rules", description="the evaluator that produced it")
     jurisdictions: dict[str, JurisdictionResult]
+    horizon: _dt.date | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="with --horizon: the last day looked ahead to (absent otherwise)",
+    )
+    transitions: list[Transition] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="with --horizon: the changes ahead for this product, in date order",
+    )

@@ -23,6 +23,11 @@ def summary_line(report: CheckReport) -> str:
         f" · rule base {report.rulebase.version} ({report.rulebase.sha256[:12]})"
         f" · as of {report.as_of.isoformat()}"
     )
+    if report.horizon is not None:
+        count = s.transitions or 0
+        text += (
+            f" · {count} change{'' if count == 1 else 's'} ahead to {report.horizon.isoformat()}"
+        )
     if s.rulebase_changed is not None:
         old = s.rulebase_changed.baseline
         text += (
@@ -49,6 +54,11 @@ def render(report: CheckReport, color: bool = False) -> str:
         for item in r.related[:6]:
             loc = item.location
             lines.append(f"{'':12}   {loc.file}:{loc.line}  {item.message}")
+    for t in report.transitions or ():
+        tag = "TRANSITION" if t.failed else "transition"
+        head = style(f"{tag:<12}", fg="magenta", bold=t.failed)
+        lines.append(f"{head} {t.file}  {t.jurisdiction}  {t.date.isoformat()}  {t.title}")
+        lines.append(f"{'':12}   rules: {', '.join(t.rules)}")
     for e in report.errors:
         where = ":".join(str(p) for p in (e.file, e.line, e.column) if p is not None)
         field = f" {e.field}:" if e.field else ""

@@ -1,7 +1,8 @@
 """``pathway check --format github``: GitHub Actions workflow commands (annotations).
 
 A failed check is an ``::error``, an undetermined pathway that does not fail the check a
-``::warning``; each names the product file and line, so the annotation shows on the diff.
+``::warning``; each names the product file and line, so the annotation shows on the diff. A
+change ahead (``--horizon``) is a ``::warning``, an ``::error`` with ``--fail-on transition``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,17 @@ def render(report: CheckReport) -> str:
                 f"pathway {r.jurisdiction}: {r.actual}"
                 + (f" (expected {r.expected})" if r.expected else ""),
                 f"{r.message} [rule {r.rule}]",
+            )
+        )
+    for t in report.transitions or ():
+        lines.append(
+            _command(
+                "error" if t.failed else "warning",
+                t.file,
+                t.location.line if t.location else None,
+                t.location.column if t.location else None,
+                f"pathway {t.jurisdiction}: a change on {t.date.isoformat()}",
+                f"{t.title} [{', '.join(t.rules)}]",
             )
         )
     for e in report.errors:

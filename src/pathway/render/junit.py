@@ -53,6 +53,27 @@ def render(report: CheckReport) -> str:
         ET.SubElement(props, "property", name="as_of", value=report.as_of.isoformat())
         for r in results:
             _case(suite, r)
+    if report.transitions:
+        ahead = report.transitions
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name="pathway transitions",
+            tests=str(len(ahead)),
+            failures=str(sum(t.failed for t in ahead)),
+            errors="0",
+        )
+        for t in ahead:
+            case = ET.SubElement(
+                suite, "testcase", classname=t.file, name=f"{t.jurisdiction} {t.date.isoformat()}"
+            )
+            if t.failed:
+                failure = ET.SubElement(case, "failure", message=t.title, type="pathway.transition")
+                failure.text = f"{t.title}\nrules: {', '.join(t.rules)}"
+            out = ET.SubElement(case, "system-out")
+            out.text = f"{t.date.isoformat()} {t.kind}: {t.title}"
+        root.set("tests", str(int(root.get("tests", "0")) + len(ahead)))
+        root.set("failures", str(int(root.get("failures", "0")) + sum(t.failed for t in ahead)))
     for e in report.errors:
         suite = ET.SubElement(root, "testsuite", name=e.file, tests="1", failures="0", errors="1")
         case = ET.SubElement(suite, "testcase", classname=e.file, name="load")

@@ -163,6 +163,29 @@ def comparison(assessment: Assessment) -> list[str]:
     return lines
 
 
+def ahead(a: Assessment) -> list[str]:
+    """The changes ahead, to the horizon (``--horizon``): a table, each change cited."""
+    if a.transitions is None or a.horizon is None:
+        return []
+    lines = [f"## Ahead: {a.as_of.isoformat()} to {a.horizon.isoformat()}", ""]
+    if not a.transitions:
+        lines += [
+            "Nothing in the rule base changes this product's pathways, classifications or "
+            "obligations before then, and no obligation falls due.",
+            "",
+        ]
+        return lines
+    lines += ["| Date | Jurisdiction | Change | Rules | Sources |", "|---|---|---|---|---|"]
+    for t in a.transitions:
+        sources = "; ".join(f"[{c.ref}]({c.url})" for c in t.citations)
+        change = t.title.replace("|", "\\|")
+        lines.append(
+            f"| {t.date.isoformat()} | {t.jurisdiction.upper()} | {change} | "
+            f"{', '.join(f'`{r}`' for r in t.rules)} | {sources} |"
+        )
+    return [*lines, ""]
+
+
 def render(assessments: Sequence[Assessment]) -> str:
     blocks = []
     for a in assessments:
@@ -181,5 +204,6 @@ def render(assessments: Sequence[Assessment]) -> str:
         for code, result in a.jurisdictions.items():
             lines.extend(jurisdiction(code, result))
         lines.extend(comparison(a))
+        lines.extend(ahead(a))
         blocks.append("\n".join(lines))
     return "\n".join(blocks)

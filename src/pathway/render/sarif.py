@@ -20,6 +20,7 @@ from ..contract.assessment import SourceLocation
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INPUT_RULE = "pathway.input"
+TRANSITION_RULE = "pathway.transition"
 
 
 def artifact(file: str) -> dict[str, Any]:
@@ -103,6 +104,36 @@ def render(report: CheckReport) -> str:
                     for i, item in enumerate(r.related, 1)
                 ]
             results.append(result)
+    for t in report.transitions or ():
+        rules.setdefault(
+            TRANSITION_RULE,
+            {
+                "id": TRANSITION_RULE,
+                "shortDescription": {
+                    "text": "The law changes, or an obligation falls due, before the horizon"
+                },
+            },
+        )
+        results.append(
+            {
+                "ruleId": TRANSITION_RULE,
+                "level": "error" if t.failed else "warning",
+                "kind": "fail",
+                "message": {"text": f"{t.date.isoformat()}: {t.title}"},
+                "locations": [{"physicalLocation": physical(t.location, t.file)}],
+                "partialFingerprints": {
+                    "pathway/v1": _fingerprint(t.file, t.jurisdiction, t.date.isoformat(), t.kind)
+                },
+                "properties": {
+                    "product": t.product,
+                    "jurisdiction": t.jurisdiction,
+                    "date": t.date.isoformat(),
+                    "kind": t.kind,
+                    "rules": t.rules,
+                    "citations": [c.ref for c in t.citations],
+                },
+            }
+        )
     for e in report.errors:
         rules.setdefault(
             INPUT_RULE,

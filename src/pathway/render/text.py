@@ -157,6 +157,20 @@ def _tree(result: JurisdictionResult, style: Style) -> list[str]:
     return lines
 
 
+def ahead(a: Assessment, style: Style) -> list[str]:
+    """The changes ahead, to the horizon (``--horizon``)."""
+    horizon = a.horizon.isoformat() if a.horizon else ""
+    lines = [style(f"AHEAD  from {a.as_of.isoformat()} to {horizon}", bold=True)]
+    if not a.transitions:
+        lines.append("  nothing in the rule base changes this product's pathways, classifications")
+        lines.append("  or obligations before then, and no obligation falls due")
+    for t in a.transitions or ():
+        lines.append(f"  {t.date.isoformat()}  {t.title} {_refs(t.citations)}".rstrip())
+        if t.kind == "law":
+            lines.append(f"              rules: {', '.join(t.rules)}")
+    return lines
+
+
 def render(assessments: Sequence[Assessment], color: bool = False, explain: bool = False) -> str:
     style = Style(color)
     blocks = []
@@ -168,6 +182,9 @@ def render(assessments: Sequence[Assessment], color: bool = False, explain: bool
         ]
         for code, result in a.jurisdictions.items():
             lines.extend(jurisdiction(code, result, style, explain))
+            lines.append("")
+        if a.transitions is not None and a.horizon is not None:
+            lines.extend(ahead(a, style))
             lines.append("")
         blocks.append("\n".join(lines))
     return "\n".join(blocks)

@@ -35,6 +35,7 @@ from ...contract.assessment import (
 )
 from ...errors import EngineError, InputError
 from ...product.load import LoadedProduct
+from ..horizon import transitions as ahead
 from ..whatif import Flip, WhatIf
 from .baseline import Baseline, baseline_key
 from .blame import deciding_uses, flip_rank, point_at
@@ -46,6 +47,7 @@ from .models import (
     CheckResult,
     CheckSummary,
     FailOn,
+    ProductTransition,
     RelatedLocation,
     RulebaseChange,
     Status,
@@ -63,8 +65,11 @@ class Checker:
         baseline: Baseline | None = None,
         baseline_path: str | Path | None = None,
         previous: Callable[[LoadedProduct], dict[str, Any] | None] | None = None,
+        horizon: _dt.date | None = None,
     ) -> None:
+        """``horizon``: also look ahead to that day (``transitions``)."""
         self.assessor = assessor
+        self.horizon = horizon
         self.rb = assessor.rulebase
         self.fail_on = frozenset(fail_on)
         self.baseline = baseline
@@ -104,6 +109,24 @@ class Checker:
             for code, result in assessment.jurisdictions.items()
         ]
         return assessment, results
+
+    def transitions(self, loaded: LoadedProduct, assessment: Assessment) -> list[ProductTransition]:
+        """The product's changes ahead to the horizon (none without one), each pointing at the
+        product file; failed with ``--fail-on transition``."""
+        if self.horizon is None:
+            return []
+        failed = "transition" in self.fail_on
+        where = SourceLocation(file=loaded.file, line=1, column=1, field="")
+        return [
+            ProductTransition(
+                **t.model_dump(),
+                file=loaded.file,
+                product=loaded.product.name,
+                failed=failed,
+                location=where,
+            )
+            for t in ahead(self.assessor, loaded, assessment, self.horizon)
+        ]
 
     def changed_fields(
         self, loaded: LoadedProduct, locator: Locator
@@ -253,6 +276,7 @@ class Checker:
         errors: list[CheckError],
         products: int,
         day: _dt.date,
+        transitions: list[ProductTransition] | None = None,
     ) -> CheckReport:
         current = RulebaseRef(version=self.rb.version, sha256=self.rb.sha256)
         changed = None
@@ -276,7 +300,10 @@ class Checker:
                 unchecked=count("unchecked"),
                 errors=len(errors),
                 rulebase_changed=changed,
+                transitions=len(transitions or ()) if self.horizon else None,
             ),
             results=results,
             errors=errors,
+            horizon=self.horizon,
+            transitions=sorted(transitions or (), key=lambda t: t.date) if self.horizon else None,
         )

@@ -8,10 +8,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...contract.assessment import CitationOut, Out, RulebaseRef, SourceLocation
+from ...contract.assessment import CitationOut, Out, RulebaseRef, SourceLocation, Transition
 from ...errors import ExitCode
 
-FailOn = Literal["undetermined", "unchecked"]
+FailOn = Literal["undetermined", "unchecked", "transition"]
 Status = Literal["pass", "fail", "undetermined", "unchecked"]
 UNDETERMINED = "undetermined"
 
@@ -47,6 +47,20 @@ class CheckResult(Out):
     )
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class ProductTransition(Transition):
+    """A change ahead for one product (``--horizon``); ``failed`` with ``--fail-on
+    transition``."""
+
+    file: str
+    product: str
+    failed: bool = False
+    location: SourceLocation | None = None
+
+
 class CheckError(Out):
     """A product that could not be assessed (bad input)."""
 
@@ -73,6 +87,9 @@ class CheckSummary(Out):
     rulebase_changed: RulebaseChange | None = Field(
         default=None, description="the baseline was written with another rule base"
     )
+    transitions: int | None = Field(
+        default=None, exclude_if=_absent, description="with --horizon: the changes ahead"
+    )
 
 
 class CheckReport(Out):
@@ -85,10 +102,22 @@ class CheckReport(Out):
     summary: CheckSummary
     results: list[CheckResult]
     errors: list[CheckError] = Field(default_factory=list)
+    horizon: _dt.date | None = Field(
+        default=None, exclude_if=_absent, description="with --horizon: the last day looked at"
+    )
+    transitions: list[ProductTransition] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="with --horizon: each product's changes ahead, in date order",
+    )
 
     @property
     def exit_code(self) -> int:
-        """2 if a product could not be assessed, else 1 if a check failed, else 0."""
+        """2 if a product could not be assessed, else 1 if a check (or, with ``--fail-on
+        transition``, a change ahead) failed, else 0."""
         if self.errors:
             return ExitCode.BAD_INPUT
-        return ExitCode.CHECK_FAILED if any(r.failed for r in self.results) else ExitCode.OK
+        failed = any(r.failed for r in self.results) or any(
+            t.failed for t in self.transitions or ()
+        )
+        return ExitCode.CHECK_FAILED if failed else ExitCode.OK
