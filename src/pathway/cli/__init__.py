@@ -24,6 +24,7 @@ from . import exit_codes
 COMMANDS = {
     "assess": "assess_cmd:assess",
     "check": "check_cmd:check",
+    "diff": "diff_cmd:diff",
     "interview": "questions_cmd:interview",
     "questions": "questions_cmd:questions",
     "rules": "rules_cmd:rules",

@@ -90,6 +90,15 @@ def questions(fmt: str, report: Any) -> str:
     return questions_text.render(report)
 
 
+def diff(fmt: str, report: Any) -> str:
+    """A ``pathway diff`` report in ``fmt``."""
+    if fmt == "json":
+        return model_json(report)
+    from . import diff_text
+
+    return diff_text.render(report)
+
+
 def what_if(fmt: str, report: Any) -> str:
     """A ``pathway what-if`` report in ``fmt``."""
     if fmt == "json":
