@@ -163,3 +163,33 @@ def test_the_library_looks_ahead() -> None:
 def test_an_assessment_with_transitions_meets_the_exported_schema() -> None:
     schema = json.loads(run("schema", "assessment")[0])
     jsonschema.validate(assessed(AKUUGO, dt.date(2032, 12, 31)), schema)
+
+
+def test_an_expiring_determination_is_a_change_ahead(tmp_path: Path) -> None:
+    """A Tissue Reference Group recommendation recorded until a day: the day after, the US
+    pathway goes back to what the rules give without it."""
+    product = tmp_path / "svf.yaml"
+    text = (EXAMPLES / "svf-knee.yaml").read_text(encoding="utf-8")
+    product.write_text(
+        text
+        + "determinations:\n"
+        + "  - fact: us.minimally_manipulated\n"
+        + "    value: true\n"
+        + "    reason: planted for the test\n"
+        + "    authority: fda_trg\n"
+        + "    expires: 2027-03-31\n"
+        + "  - fact: us.homologous_use\n"
+        + "    value: true\n"
+        + "    reason: planted for the test\n"
+        + "    authority: fda_trg\n"
+        + "    expires: 2027-03-31\n",
+        encoding="utf-8",
+    )
+    data = assessed(str(product), dt.date(2027, 12, 31), "-j", "us")
+    (change,) = data["transitions"]
+    assert change["kind"] == "determination" and change["date"] == "2027-04-01"
+    assert change["rules"] == [
+        "determination us.minimally_manipulated",
+        "determination us.homologous_use",
+    ]
+    assert (change["pathway_before"], change["pathway_after"]) == ("us.361", "us.351")

@@ -9,6 +9,8 @@ Two kinds of change, each with its date:
   obligations differ from the day before is a transition, naming the rules that start or stop
   that day (and the vocabulary attributes whose value changes), with their citations. The EU
   SoHO Regulation's application on 7 August 2027 is one.
+- **determination**: the same, on the day after an expert determination the product records
+  expires (``determinations: - expires:``);
 - **deadline**: an obligation of the product's assessment that falls due within the horizon
   (a Japanese conditional, time-limited approval's time limit, counted from the product's
   approval date).
@@ -19,7 +21,7 @@ Nothing here knows any law: the dates and what changes are the rule base's.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..assessment.assessor import Assessor, ProductInput, default_assessor
 from ..contract.assessment import Assessment, JurisdictionResult, Transition
@@ -85,9 +87,20 @@ def _changing(
 
 
 def _law(
-    rb: RuleBase, code: str, day: _dt.date, before: JurisdictionResult, after: JurisdictionResult
+    rb: RuleBase,
+    code: str,
+    day: _dt.date,
+    before: JurisdictionResult,
+    after: JurisdictionResult,
+    expired: list[str],
 ) -> Transition:
     ids, citations = _changing(rb, code, day, _shown(before) | _shown(after))
+    determined = [f for f in expired if f in rb.facts and rb.facts[f].jurisdiction in (code, None)]
+    kind: Literal["law", "determination"] = "law"
+    if determined and not ids:
+        kind, ids = "determination", [f"determination {f}" for f in determined]
+    elif determined:
+        ids += [f"determination {f}" for f in determined]
     was = {o.id for o in before.obligations}
     now = {o.id for o in after.obligations}
     changes = []
@@ -108,11 +121,12 @@ def _law(
         changes.append(f"obligations added: {', '.join(sorted(now - was))}")
     if was - now:
         changes.append(f"obligations ended: {', '.join(sorted(was - now))}")
+    what = "the law changes" if kind == "law" else "a determination expires"
     return Transition(
         date=day,
         jurisdiction=code,
-        kind="law",
-        title=f"{code.upper()}, the law changes: {'; '.join(changes)}",
+        kind=kind,
+        title=f"{code.upper()}, {what}: {'; '.join(changes)}",
         pathway_before=before.pathway,
         pathway_after=after.pathway,
         classification_before=before.classification,
@@ -151,8 +165,12 @@ def transitions(
                         citations=list(o.citations),
                     )
                 )
+    expiring: dict[_dt.date, list[str]] = {}
+    for d in loaded.product.determinations:
+        if d.expires is not None:
+            expiring.setdefault(d.expires + ONE_DAY, []).append(d.fact)
     previous = dict(assessment.jurisdictions)
-    for day in rb.boundaries():
+    for day in sorted({*rb.boundaries(), *expiring}):
         if not assessment.as_of < day <= horizon:
             continue
         try:
@@ -162,10 +180,10 @@ def transitions(
         for code in codes:
             before, after = previous.get(code), later.get(code)
             if before is not None and after is not None and _state(before) != _state(after):
-                out.append(_law(rb, code, day, before, after))
+                out.append(_law(rb, code, day, before, after, expiring.get(day, [])))
         previous = dict(later)
     order = {code: i for i, code in enumerate(codes)}
-    out.sort(key=lambda t: (t.date, t.kind != "law", order.get(t.jurisdiction, 99)))
+    out.sort(key=lambda t: (t.date, t.kind == "deadline", order.get(t.jurisdiction, 99)))
     return out
 
 

@@ -290,11 +290,12 @@ def _absent(value: object) -> bool:
 class Transition(Out):
     """A change ahead, between the day assessed and the horizon (``--horizon``): the law changes
     on ``date`` so that this product's pathway, classification, premarket review or obligations
-    change (``law``), or an obligation of the product falls due (``deadline``)."""
+    change (``law``), an expert determination the product records expires with the same effect
+    (``determination``), or an obligation of the product falls due (``deadline``)."""
 
     date: _dt.date
     jurisdiction: str
-    kind: Literal["law", "deadline"]
+    kind: Literal["law", "determination", "deadline"]
     title: str = Field(description="what changes, in one line")
     pathway_before: str | None = None
     pathway_after: str | None = None
@@ -305,7 +306,8 @@ class Transition(Out):
     rules: list[str] = Field(
         default_factory=list,
         description="law: the rules that come into or go out of force that day, and the "
-        "vocabulary attributes whose value changes; deadline: the obligation",
+        "vocabulary attributes whose value changes; determination: the determined fact; "
+        "deadline: the obligation",
     )
     citations: list[CitationOut] = Field(default_factory=list)
 
