@@ -372,3 +372,21 @@ def test_the_codec_refuses_what_the_model_does_not_allow(
         data["tables"]["System"] = []
     with pytest.raises(ValueError):
         codec.decode(data)
+
+
+def test_the_oldest_entries_go_when_the_cache_is_full(places: Path) -> None:
+    """Entries beyond the count or size limit are removed oldest first, down to nine tenths."""
+    for i in range(12):
+        cache.store({"n": i, "pad": "x" * 1000}, "test", str(i))
+        entry = places / cache.entry_name("test", str(i))
+        os.utime(entry, ns=(i * 10**9, i * 10**9))  # written in order, a second apart
+
+    def left() -> list[int]:
+        return [i for i in range(12) if cache.load("test", str(i), decode=lambda d: d) is not None]
+
+    with cache.PrivateDir.open(places) as folder:
+        cache.prune(folder, entries=10)  # 12 entries: down to 9, the three oldest go
+    assert left() == list(range(3, 12))
+    with cache.PrivateDir.open(places) as folder:
+        cache.prune(folder, entries=100, total=5_000)  # about 1.2 kB each: down to 4.5 kB
+    assert left() == list(range(9, 12))

@@ -130,3 +130,16 @@ def test_a_git_revision_is_a_rule_base(tmp_path: Path, monkeypatch: pytest.Monke
     assert code == 0 and report["changes"] == []
     output, code = run("diff", *CORPUS, "--rules-from", "no-such-revision")
     assert code == 2 and "--rules-from" in output
+
+
+def test_a_mistyped_jurisdiction_or_an_option_as_revision_is_refused(
+    planted: tuple[Path, Path], tmp_path: Path
+) -> None:
+    before, after = planted
+    output, code = run(
+        "diff", *CORPUS, "--rules-from", str(before), "--rules-to", str(after), "-j", "uss"
+    )
+    assert code == 2 and "uss" in output
+    target = tmp_path / "written-by-git.tar"
+    output, code = run("diff", *CORPUS, f"--rules-from=--output={target}")
+    assert code == 2 and not target.exists()

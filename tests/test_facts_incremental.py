@@ -55,3 +55,25 @@ def test_facts_from_an_unrelated_product_equal_facts_from_scratch(a: Any, b: Any
     base = build_facts(loaded(a), RULEBASE, AS_OF)
     product = loaded(b)
     assert build_facts(product, RULEBASE, AS_OF, base) == build_facts(product, RULEBASE, AS_OF)
+
+
+@settings(max_examples=40)
+@given(wide_products(), st.data())
+def test_facts_of_each_answer_relevance_tries_equal_facts_from_scratch(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    """The products relevance builds (``model_copy``: the parts not answered are the very
+    objects of the product) give the same facts, defaulted fields and assumptions built from
+    the product's facts as from scratch."""
+    from pathway.assessment.relevance import answers
+    from pathway.contract.assessment import Question
+
+    product = loaded(data)
+    base = build_facts(product, RULEBASE, AS_OF)
+    fact = draw.draw(st.sampled_from(INPUTS))
+    question = Question(fact=fact, question="?", why="?", rules=[])
+    for answered, _, _ in answers(RULEBASE, product, question, AS_OF) or ():
+        incremental = build_facts(answered, RULEBASE, AS_OF, base)
+        scratch = build_facts(answered, RULEBASE, AS_OF)
+        assert incremental == scratch
+        assert incremental.defaulted == scratch.defaulted

@@ -43,17 +43,24 @@ def answers(folder: Path) -> list[Path]:
 
 
 def shaping(fmt: str = "json") -> dict[str, object]:
+    """What ``pathway assess SVF --format FMT --as-of DAY`` keys its answer with."""
     import datetime as dt
 
-    return {
+    params = {
+        "products": (SVF,),
         "jurisdictions": None,
-        "as_of": dt.date.fromisoformat(DAY),
+        "as_of": None,
         "horizon": None,
-        "format": fmt,
+        "fmt": fmt,
         "explain": False,
-        "color": False,
+        "output": None,
+        "parallel": None,
+        "jsonl_input": False,
         "engine": "engine",
+        "max_bytes": 100_000,
+        "rules": None,
     }
+    return replay.shaping(params, as_of=dt.date.fromisoformat(DAY), color=False)
 
 
 def test_a_second_run_prints_what_the_first_printed(places: Path) -> None:
@@ -67,9 +74,9 @@ def test_a_second_run_prints_what_the_first_printed(places: Path) -> None:
 def test_the_answer_comes_from_the_cache(places: Path) -> None:
     """A planted answer (authenticated with this user's key) is what the command prints: the
     second run really does not assess the product."""
-    parts = replay.key("assess", SVF, None, 100_000, shaping())
-    assert parts is not None
-    replay.keep(parts, "planted\n", 0)
+    found = replay.key("assess", SVF, None, 100_000, shaping())
+    assert found is not None
+    replay.keep(found, "planted\n", 0)
     assert run("assess", SVF, "--format", "json", "--as-of", DAY) == ("planted\n", 0)
 
 
@@ -84,27 +91,79 @@ def test_a_changed_product_is_assessed_again(places: Path, tmp_path: Path) -> No
     assert len(answers(places)) == 2
 
 
+def parts(*args: object, **kwargs: object) -> tuple[str, ...]:
+    found = replay.key(*args, **kwargs)  # type: ignore[arg-type]
+    assert found is not None
+    return found.parts
+
+
 def test_everything_that_shapes_the_output_is_in_the_key(
     places: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = replay.key("assess", SVF, None, 100_000, shaping())
-    assert base is not None
+    base = parts("assess", SVF, None, 100_000, shaping())
     rules = tmp_path / "rules"
     shutil.copytree(pathway.default_rules_dir(), rules)
-    assert replay.key("assess", SVF, str(rules), 100_000, shaping()) != base  # another folder
-    copied = replay.key("assess", SVF, str(rules), 100_000, shaping())
+    assert parts("assess", SVF, str(rules), 100_000, shaping()) != base  # another folder
+    copied = parts("assess", SVF, str(rules), 100_000, shaping())
     meta = rules / "rulebase.yaml"
     meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    assert replay.key("assess", SVF, str(rules), 100_000, shaping()) != copied  # its content
-    assert replay.key("assess", SVF, None, 100_000, shaping("text")) != base
-    assert replay.key("assess", SVF, None, 100_001, shaping()) != base
-    assert replay.key("check", SVF, None, 100_000, shaping()) != base
-    assert replay.key("assess", f"./{SVF}", None, 100_000, shaping()) != base  # name printed
+    assert parts("assess", SVF, str(rules), 100_000, shaping()) != copied  # its content
+    assert parts("assess", SVF, None, 100_000, shaping("text")) != base
+    assert parts("assess", SVF, None, 100_001, shaping()) != base
+    assert parts("check", SVF, None, 100_000, shaping()) != base
+    same_file = SVF.replace("/examples/", "/examples/./")
+    assert parts("assess", same_file, None, 100_000, shaping()) != base  # the name is printed
     monkeypatch.setenv("NO_COLOR", "1")
-    assert replay.key("assess", SVF, None, 100_000, shaping()) != base
+    assert parts("assess", SVF, None, 100_000, shaping()) != base
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.chdir(tmp_path)  # SARIF names the working directory
-    assert replay.key("assess", SVF, None, 100_000, shaping()) != base
+    assert parts("assess", SVF, None, 100_000, shaping()) != base
+
+
+def test_every_option_but_where_the_output_goes_is_in_the_key() -> None:
+    """The options are taken from the command's parameters, so a new option cannot be left out;
+    only those that do not shape the output (or are keyed by content) are dropped."""
+    given = {name: f"value of {name}" for name in ("fmt", "horizon", "new_option", "output")}
+    shaped = replay.shaping(given, as_of="day")
+    assert shaped == {
+        "fmt": "value of fmt",
+        "horizon": "value of horizon",
+        "new_option": "value of new_option",
+        "as_of": "day",
+    }
+
+
+def test_an_answer_is_replayed_into_an_output_file(places: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.md"
+    args = ("assess", SVF, "--format", "markdown", "--as-of", DAY, "-o", str(out))
+    assert run(*args) == ("", 0)
+    first = out.read_text(encoding="utf-8")
+    out.unlink()
+    assert run(*args) == ("", 0) and len(answers(places)) == 1
+    assert out.read_text(encoding="utf-8") == first
+
+
+def test_a_rule_base_edited_during_the_run_is_not_kept(places: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(pathway.default_rules_dir(), rules)
+    found = replay.key("assess", SVF, str(rules), 100_000, shaping())
+    assert found is not None
+    meta = rules / "rulebase.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited during the run\n", "utf-8")
+    replay.keep(found, "computed with the edited rule base\n", 0)
+    assert answers(places) == []
+
+
+def test_a_removed_working_directory_runs_without_replaying(
+    places: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert replay.key("assess", SVF, None, 100_000, shaping()) is None
+    output, code = run("assess", SVF, "--format", "json", "--as-of", DAY)
+    assert code == 0 and output.startswith("{")
 
 
 @pytest.mark.parametrize(
@@ -177,11 +236,11 @@ def test_a_new_process_replays_without_loading_the_rule_base(places: Path) -> No
 
 
 def test_a_forged_answer_is_ignored(places: Path) -> None:
-    parts = replay.key("assess", SVF, None, 100_000, shaping())
-    assert parts is not None
-    replay.keep(parts, "planted\n", 0)
+    found = replay.key("assess", SVF, None, 100_000, shaping())
+    assert found is not None
+    replay.keep(found, "planted\n", 0)
     (entry,) = answers(places)
     entry.write_bytes(entry.read_bytes().replace(b"planted", b"forged!"))
     output, code = run("assess", SVF, "--format", "json", "--as-of", DAY)
     assert code == 0 and "forged" not in output and output.startswith("{")
-    assert cache.load(replay.KIND, *parts, decode=replay._decode) is not None  # rebuilt
+    assert cache.load(replay.KIND, *found.parts, decode=replay._decode) is not None  # rebuilt

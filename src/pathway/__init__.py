@@ -73,8 +73,13 @@ _WHERE = {
 
 def __getattr__(name: str) -> Any:
     where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module 'pathway' has no attribute {name!r}")
+    if where is None:  # a subpackage or module (pathway.errors, pathway.rulebase...)
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'pathway' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(f".{where}", __name__), name)
     globals()[name] = value  # once: later lookups do not come here
     return value

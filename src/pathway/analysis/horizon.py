@@ -62,28 +62,27 @@ def _shown(result: JurisdictionResult) -> set[str]:
 
 def _changing(
     rb: RuleBase, code: str, day: _dt.date, shown: set[str]
-) -> tuple[list[str], list[Any]]:
-    """The rules of ``code`` that come into or go out of force on ``day`` and that the product's
-    result shows before or after (``shown``); when none does, every rule that changes that day,
-    and the vocabulary attributes whose values change (with their citations)."""
-    ids: list[str] = []
-    citations: list[Any] = []
+) -> tuple[list[str], list[str], list[Any]]:
+    """What of ``code``'s law changes on ``day``: the rules that come into or go out of force
+    and that the product's result shows before or after (``shown``), the other rules and the
+    vocabulary attributes whose values change (the ids of both), and the citations of the
+    first list (else of the second)."""
     changing = []
     for rule in rb.rules:
         ends = rule.effective.end + ONE_DAY if rule.effective.end else None
         if rule.jurisdiction == code and day in (rule.effective.start, ends):
             changing.append(rule)
-    for rule in [r for r in changing if r.id in shown] or changing:
-        ids.append(rule.id)
-        citations.extend(rule.citations)
-    if len(ids) < len(changing) and ids:
-        return ids, citations
+    direct = [r for r in changing if r.id in shown]
+    other: list[str] = [r.id for r in changing if r.id not in shown]
+    other_citations = [c for r in changing if r.id not in shown for c in r.citations]
     for vocab in rb.vocabularies.values():
         for attr in vocab.attributes.values():
             if day in attr.boundaries() and attr.jurisdiction in (code, ""):
-                ids.append(f"vocabulary {vocab.name}.{attr.name}")
-                citations.extend(attr.citations)
-    return ids, citations
+                other.append(f"vocabulary {vocab.name}.{attr.name}")
+                other_citations.extend(attr.citations)
+    if direct:
+        return [r.id for r in direct], other, [c for r in direct for c in r.citations]
+    return [], other, other_citations
 
 
 def _law(
@@ -94,13 +93,22 @@ def _law(
     after: JurisdictionResult,
     expired: list[str],
 ) -> Transition:
-    ids, citations = _changing(rb, code, day, _shown(before) | _shown(after))
-    determined = [f for f in expired if f in rb.facts and rb.facts[f].jurisdiction in (code, None)]
+    """One jurisdiction's change on ``day``: named by the rules the result shows that start or
+    stop that day; else by the determinations that expired the day before; else by every rule
+    and vocabulary value that changes that day."""
+    direct, other, citations = _changing(rb, code, day, _shown(before) | _shown(after))
+    determined = [
+        f"determination {f}"
+        for f in expired
+        if f in rb.facts and rb.facts[f].jurisdiction in (code, None)
+    ]
     kind: Literal["law", "determination"] = "law"
-    if determined and not ids:
-        kind, ids = "determination", [f"determination {f}" for f in determined]
+    if direct:
+        ids = direct + determined
     elif determined:
-        ids += [f"determination {f}" for f in determined]
+        kind, ids, citations = "determination", determined, []
+    else:
+        ids = other
     was = {o.id for o in before.obligations}
     now = {o.id for o in after.obligations}
     changes = []
@@ -146,9 +154,54 @@ def transitions(
     rb = assessor.rulebase
     codes = list(assessment.jurisdictions)
     out: list[Transition] = []
-    for code, result in assessment.jurisdictions.items():
-        for o in result.obligations:
-            if o.due is not None and assessment.as_of < o.due <= horizon:
+    expiring: dict[_dt.date, list[str]] = {}
+    for d in loaded.product.determinations:
+        if d.expires is not None:
+            expiring.setdefault(d.expires + ONE_DAY, []).append(d.fact)
+    # the results in force from each day on: the day assessed, then each day the law changes
+    snapshots: list[tuple[_dt.date, dict[str, JurisdictionResult]]] = [
+        (assessment.as_of, dict(assessment.jurisdictions))
+    ]
+    for day in sorted({*rb.boundaries(), *expiring}):
+        if not assessment.as_of < day <= horizon:
+            continue
+        try:
+            later = dict(assessor.assess(loaded, codes, day).jurisdictions)
+        except ContradictionError:
+            continue  # the facts contradict each other under that day's rules: left to that day
+        previous = snapshots[-1][1]
+        for code in codes:
+            before, after = previous.get(code), later.get(code)
+            if before is not None and after is not None and _state(before) != _state(after):
+                out.append(_law(rb, code, day, before, after, expiring.get(day, [])))
+        snapshots.append((day, later))
+    out.extend(_deadlines(snapshots, assessment.as_of, horizon))
+    order = {code: i for i, code in enumerate(codes)}
+    out.sort(key=lambda t: (t.date, t.kind == "deadline", order.get(t.jurisdiction, 99), t.rules))
+    return out
+
+
+def _deadlines(
+    snapshots: list[tuple[_dt.date, dict[str, JurisdictionResult]]],
+    start: _dt.date,
+    horizon: _dt.date,
+) -> list[Transition]:
+    """The obligations that fall due after ``start`` and by ``horizon`` and are still the
+    product's on their due day (a change of the law may add one, or end one before it is due)."""
+    out: list[Transition] = []
+    seen: set[tuple[str, str, _dt.date]] = set()
+    for _, results in snapshots:
+        for code, result in results.items():
+            for o in result.obligations:
+                if o.due is None or not start < o.due <= horizon:
+                    continue
+                on_the_day = [r for day, r in snapshots if day <= o.due][-1].get(code)
+                held = on_the_day is not None and any(
+                    x.id == o.id and x.due == o.due for x in on_the_day.obligations
+                )
+                if not held or (code, o.id, o.due) in seen:
+                    continue
+                seen.add((code, o.id, o.due))
                 out.append(
                     Transition(
                         date=o.due,
@@ -165,25 +218,6 @@ def transitions(
                         citations=list(o.citations),
                     )
                 )
-    expiring: dict[_dt.date, list[str]] = {}
-    for d in loaded.product.determinations:
-        if d.expires is not None:
-            expiring.setdefault(d.expires + ONE_DAY, []).append(d.fact)
-    previous = dict(assessment.jurisdictions)
-    for day in sorted({*rb.boundaries(), *expiring}):
-        if not assessment.as_of < day <= horizon:
-            continue
-        try:
-            later = assessor.assess(loaded, codes, day).jurisdictions
-        except ContradictionError:
-            continue  # the facts contradict each other under that day's rules: left to that day
-        for code in codes:
-            before, after = previous.get(code), later.get(code)
-            if before is not None and after is not None and _state(before) != _state(after):
-                out.append(_law(rb, code, day, before, after, expiring.get(day, [])))
-        previous = dict(later)
-    order = {code: i for i, code in enumerate(codes)}
-    out.sort(key=lambda t: (t.date, t.kind == "deadline", order.get(t.jurisdiction, 99)))
     return out
 
 

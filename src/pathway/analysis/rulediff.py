@@ -101,16 +101,34 @@ def changed_rules(before: RuleBase, after: RuleBase) -> dict[str, str]:
 
 
 def _changed_attributes(before: RuleBase, after: RuleBase, code: str) -> list[str]:
+    """The vocabulary attributes of ``code`` (or of no jurisdiction) added, removed or changed
+    (their values, default, refinement, membership or sources)."""
     out = []
-    for name, vocab in after.vocabularies.items():
-        old = before.vocabularies.get(name)
-        for attr_name, attr in vocab.attributes.items():
-            if attr.jurisdiction not in (code, ""):
-                continue
+    for name in sorted(before.vocabularies.keys() | after.vocabularies.keys()):
+        old, new = before.vocabularies.get(name), after.vocabularies.get(name)
+        names = (old.attributes.keys() if old else set()) | (
+            new.attributes.keys() if new else set()
+        )
+        for attr_name in sorted(names):
             was = old.attributes.get(attr_name) if old is not None else None
-            if was is None or was.terms != attr.terms or was.default != attr.default:
+            now = new.attributes.get(attr_name) if new is not None else None
+            if (now or was).jurisdiction not in (code, ""):  # type: ignore[union-attr]
+                continue
+            if was is None or now is None or _said(was) != _said(now):
                 out.append(f"vocabulary {name}.{attr_name}")
     return out
+
+
+def _said(attr: Any) -> tuple[Any, ...]:
+    """What a vocabulary attribute says (not where it is written)."""
+    return (
+        attr.terms,
+        attr.default,
+        attr.refine_by,
+        attr.member_of,
+        attr.citations,
+        attr.type,
+    )
 
 
 def _shown(result: JurisdictionResult) -> set[str]:
@@ -193,7 +211,7 @@ class RuleDiff:
             and a.classification == b.classification
             and a.premarket_review == b.premarket_review
             and obligations_a == obligations_b
-            and questions_a == questions_b
+            and set(questions_a) == set(questions_b)  # the order alone is no change
         )
         if same:
             return None

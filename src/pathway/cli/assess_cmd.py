@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import click
 
 from .. import render
-from ..batch import default_parallel, run
+from ..batch import Task, default_parallel, run
 from . import common, exit_codes, replay
 from .jobs import AssessJob
 
@@ -58,25 +58,18 @@ def assess(
         )
     color = output is None and sys.stdout.isatty()
     ctx = click.get_current_context()
-    parts = None
+    found = None
     if len(products) == 1 and not jsonl_input:
-        shaping = {
-            "jurisdictions": jurisdictions,
-            "as_of": day,
-            "horizon": horizon,
-            "format": fmt,
-            "explain": explain,
-            "color": color,
-            "engine": engine,
-        }
-        parts = replay.key("assess", products[0], rules, max_bytes, shaping)
-        answer = replay.recall(parts)
+        options = replay.shaping(ctx.params, as_of=day, color=color)
+        found = replay.key("assess", products[0], rules, max_bytes, options)
+        answer = replay.recall(found)
         if answer is not None:
             with common.Output(output) as out:
                 out.write(answer.text)
             ctx.exit(answer.exit_code)
     common.rulebase(rules).require_jurisdictions(jurisdictions or ())
-    tasks = common.tasks(products, jsonl_input)
+    # a replayable run assesses the very bytes its key was made of
+    tasks = [Task(0, products[0], found.data)] if found else common.tasks(products, jsonl_input)
     job = AssessJob(
         rules=rules,
         jurisdictions=tuple(jurisdictions) if jurisdictions else None,
@@ -101,10 +94,10 @@ def assess(
             prefix = "error" if outcome.kind == "input_error" else "internal error"
             click.echo(f"{prefix}: {outcome.error}", err=True)
 
-    with common.Output(output, keep=parts is not None) as out:
+    with common.Output(output, keep=found is not None) as out:
         for text in render.joined(fmt, pieces(), single=len(tasks) == 1):
             out.write(text)
     code = exit_codes.of_batch(failed, crashed)
     if out.written is not None and len(tasks) == 1 and not failed and not crashed:
-        replay.keep(parts, "".join(out.written), code)
+        replay.keep(found, "".join(out.written), code)
     ctx.exit(code)

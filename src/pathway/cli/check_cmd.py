@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import render
-from ..batch import default_parallel, run
+from ..batch import Task, default_parallel, run
 from . import common, exit_codes, replay
 from .jobs import CheckJob
 
@@ -108,18 +108,11 @@ def check(
         )
     color = output is None and sys.stdout.isatty()
     ctx = click.get_current_context()
-    parts = None
+    found = None
     if len(products) == 1 and not (jsonl_input or reports or baseline or write_baseline or since):
-        shaping = {
-            "jurisdictions": jurisdictions,
-            "as_of": day,
-            "horizon": horizon,
-            "format": fmt,
-            "color": color,
-            "fail_on": sorted(fail_on),
-        }
-        parts = replay.key("check", products[0], rules, max_bytes, shaping)
-        answer = replay.recall(parts)
+        options = replay.shaping(ctx.params, as_of=day, color=color)
+        found = replay.key("check", products[0], rules, max_bytes, options)
+        answer = replay.recall(found)
         if answer is not None:
             common.write(answer.text, output)
             ctx.exit(answer.exit_code)
@@ -138,7 +131,8 @@ def check(
     checker = Checker(
         assessor, fail_on=fail_on, baseline=recorded, baseline_path=baseline, horizon=horizon
     )
-    tasks = common.tasks(products, jsonl_input)
+    # a replayable run checks the very bytes its key was made of
+    tasks = [Task(0, products[0], found.data)] if found else common.tasks(products, jsonl_input)
     job = CheckJob(
         rules=rules,
         jurisdictions=tuple(jurisdictions) if jurisdictions else None,
@@ -157,8 +151,8 @@ def check(
     crashed = False
     for outcome in run(job, tasks, parallel or default_parallel(), common.Progress(len(tasks))):
         if outcome.kind == "ok":
-            found, entry, changes = outcome.value
-            results.extend(found)
+            checked, entry, changes = outcome.value
+            results.extend(checked)
             ahead.extend(changes)
             if entry is not None:
                 entries.append(entry)
@@ -184,5 +178,5 @@ def check(
     common.write(text, output)
     code = exit_codes.INTERNAL if crashed else report.exit_code
     if not errors and not crashed:
-        replay.keep(parts, text, code)
+        replay.keep(found, text, code)
     ctx.exit(code)

@@ -43,6 +43,8 @@ def rules_dir(spec: str, option: str, scratch: Path) -> Path:
         return Path(spec)
     revision, _, folder = spec.partition(":")
     folder = folder.strip("/") or "rules"
+    if not revision or revision.startswith("-"):
+        raise InputError(f"{spec!r} is neither a directory nor a git revision", file=option)
     top = Path(_git(["rev-parse", "--show-toplevel"], option).decode().strip())
     tar = _git(["-C", str(top), "archive", "--format=tar", revision, "--", folder], option)
     target = scratch / f"{option.strip('-')}"
@@ -53,7 +55,9 @@ def rules_dir(spec: str, option: str, scratch: Path) -> Path:
         members = [
             m
             for m in opened.getmembers()
-            if (m.isfile() or m.isdir()) and not os.path.isabs(m.name) and ".." not in m.name
+            if (m.isfile() or m.isdir())
+            and not os.path.isabs(m.name)
+            and ".." not in Path(m.name).parts
         ]
         safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # 3.11.4+
         opened.extractall(target, members=members, **safe)  # type: ignore[arg-type]
@@ -109,6 +113,8 @@ def diff(
         after_spec = rules_to or rules or str(default_rules_dir())
         before = load_rulebase(rules_dir(rules_from, "--rules-from", scratch))
         after = load_rulebase(rules_dir(after_spec, "--rules-to", scratch))
+        before.require_jurisdictions(jurisdictions or ())
+        after.require_jurisdictions(jurisdictions or ())
         engine = RuleDiff(
             before,
             after,

@@ -5,24 +5,26 @@ A CI pipeline runs ``pathway check`` on every commit, and most commits leave mos
 as they were. The output of a command on one product file depends only on:
 
 - the command and every option that shapes its output (jurisdictions, the day assessed, the
-  format, colour, ``--explain``, ``--fail-on``...), the day resolved (``--as-of`` or today);
+  horizon, the format, colour, ``--explain``, ``--fail-on``...), the day resolved (``--as-of``
+  or today), and ``NO_COLOR``;
 - the product file's name as given (it is printed) and its bytes (a sha256), and the working
   directory (SARIF names it);
 - the rule base: its directory and the sha256 of its files' contents (``rulebase.fingerprint``);
 - pathway's own code and the Python running it (every disk-cache entry's name includes them),
-  and the libraries that render the output (pydantic, pydantic-core, click, durable-rules),
-  by the size and time of their files.
+  and the libraries that read the input or render the output (pydantic, pydantic-core, click,
+  durable-rules, ruamel.yaml), by the size and time of every file of theirs.
 
 So the output, with its exit code, is kept in the disk cache (``rulebase.cache``: JSON data,
 authenticated, the user's own) under a name made of all of those, and replayed when they are
 all the same: a new process then loads neither the product nor the rule base nor the engine.
-Only a run on one product file that wrote nothing on stderr and exited 0 or 1 is kept (an
-error, a warning or a crash is never replayed); stdin, directories, JSON Lines, ``--rules``
-given by environment changes nothing (the directory is part of the key), and the options that
-read or write other files (``check --baseline``, ``--write-baseline``, ``--since``,
-``--report``) are never replayed. ``PATHWAY_NO_REPLAY=1`` turns replaying off (the test suite
-does, but for the tests of replaying); ``PATHWAY_NO_CACHE=1`` turns it off with the rest of the
-cache.
+The run assesses the very bytes the key was made of (they are handed to it, not read again), and
+its answer is kept only if the rule base's files still have the key's sha256 when it ends (a
+file edited during the run is not filed under the old content). Only a clean run on one product
+file is kept (no product refused, no crash, exit 0 or 1); stdin, directories, JSON Lines and the
+options that read or write other files (``check --baseline``, ``--write-baseline``,
+``--since``, ``--report``) are never replayed. ``PATHWAY_NO_REPLAY=1`` turns replaying off (the
+test suite does, but for the tests of replaying); ``PATHWAY_NO_CACHE=1`` turns it off with the
+rest of the cache.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ from ..rulebase import cache as disk_cache
 from ..rulebase.fingerprint import default_rules_dir, fingerprint
 
 KIND = "answer"
-LIBRARIES = ("pydantic", "pydantic_core", "click", "durable_rules_engine")
+LIBRARIES = ("pydantic", "pydantic_core", "click", "durable_rules_engine", "ruamel.yaml")
+NOT_SHAPING = ("products", "output", "parallel", "jsonl_input", "rules", "max_bytes")
 
 
 @dataclass(frozen=True)
@@ -53,22 +56,43 @@ class Answer:
     exit_code: int
 
 
+@dataclass(frozen=True)
+class Key:
+    """What a run's answer is kept under: ``parts`` name the cache entry; ``data`` are the
+    product's bytes the key was made of (the run assesses these); ``root`` and ``rules_sha``
+    the rule base they were made with."""
+
+    parts: tuple[str, ...]
+    data: bytes
+    root: Path
+    rules_sha: str
+
+
+def shaping(params: dict[str, Any], **resolved: Any) -> dict[str, Any]:
+    """The options of a command that shape its output: every parameter but those that do not
+    (where the output goes, how many processes, the products and rule base, which are keyed by
+    content), with the values the command resolved (the day, colour)."""
+    return {
+        **{k: v for k, v in params.items() if k not in NOT_SHAPING},
+        **resolved,
+    }
+
+
 def _file_bytes(given: str, max_bytes: int) -> bytes | None:
     """The bytes of a regular product file within the limit; None for anything else (the
     command itself then reads it and reports what is wrong)."""
     if given == "-" or given.endswith(".jsonl"):
         return None
-    try:
-        with open(given, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-                return None
-            return handle.read(max_bytes + 1)
-    except OSError:
-        return None
+    with open(given, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        data = handle.read(max_bytes + 1)
+    return data if len(data) <= max_bytes else None
 
 
 def _libraries() -> str:
+    """Each library by the size and time of every file of its package (or its module)."""
     parts = []
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)
@@ -76,43 +100,12 @@ def _libraries() -> str:
         if origin is None:
             parts.append(f"{name}:-")
             continue
-        info = os.stat(origin)
-        parts.append(f"{name}:{origin}:{info.st_size}:{info.st_mtime_ns}")
+        place = Path(origin)
+        files = sorted(place.parent.iterdir()) if place.name == "__init__.py" else [place]
+        for path in files:
+            info = path.stat()
+            parts.append(f"{name}:{path}:{info.st_size}:{info.st_mtime_ns}")
     return "\n".join(parts)
-
-
-def key(
-    command: str, product: str, rules: str | None, max_bytes: int, options: dict[str, Any]
-) -> tuple[str, ...] | None:
-    """The cache key of this run, or None when it cannot be replayed."""
-    if os.environ.get("PATHWAY_NO_REPLAY") or os.environ.get(FAULT):
-        return None
-    data = _file_bytes(product, max_bytes)
-    if data is None or disk_cache.cache_dir() is None:
-        return None
-    try:
-        root = Path(rules) if rules else default_rules_dir()
-        if not root.is_dir():
-            return None
-        _, sha = fingerprint(root)
-    except Exception:  # an unreadable rule base: the command reports it
-        return None
-    options = {
-        **options,
-        "NO_COLOR": bool(os.environ.get("NO_COLOR")),  # plain text in colour
-        "cwd": os.getcwd(),  # SARIF's %SRCROOT%
-    }
-    shown = json.dumps(options, sort_keys=True, default=_plain)
-    return (
-        command,
-        shown,
-        product,
-        hashlib.sha256(data).hexdigest(),
-        str(root.resolve()),
-        sha,
-        str(max_bytes),
-        _libraries(),
-    )
 
 
 def _plain(value: Any) -> Any:
@@ -121,6 +114,41 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (tuple, set, frozenset)):
         return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
     raise TypeError(f"not a plain option value: {value!r}")
+
+
+def key(
+    command: str, product: str, rules: str | None, max_bytes: int, options: dict[str, Any]
+) -> Key | None:
+    """The key of this run, or None when it cannot be replayed (anything unusual: the command
+    then runs as usual and says what is wrong)."""
+    if os.environ.get("PATHWAY_NO_REPLAY") or os.environ.get(FAULT):
+        return None
+    try:
+        data = _file_bytes(product, max_bytes)
+        if data is None or disk_cache.cache_dir() is None:
+            return None
+        root = Path(rules) if rules is not None else default_rules_dir()
+        if not root.is_dir():
+            return None
+        _, sha = fingerprint(root)
+        every = {
+            **options,
+            "NO_COLOR": bool(os.environ.get("NO_COLOR")),  # plain text in colour
+            "cwd": os.getcwd(),  # SARIF's %SRCROOT%
+        }
+        parts = (
+            command,
+            json.dumps(every, sort_keys=True, default=_plain),
+            product,
+            hashlib.sha256(data).hexdigest(),
+            str(root.resolve()),
+            sha,
+            str(max_bytes),
+            _libraries(),
+        )
+    except Exception:  # an unreadable file or rule base, a removed working directory...
+        return None
+    return Key(parts, data, root, sha)
 
 
 def _decode(data: Any) -> Answer:
@@ -133,14 +161,21 @@ def _decode(data: Any) -> Answer:
     return Answer(data["text"], data["exit_code"])
 
 
-def recall(parts: tuple[str, ...] | None) -> Answer | None:
-    """The answer kept for ``parts``, if any."""
-    if parts is None:
+def recall(found: Key | None) -> Answer | None:
+    """The answer kept under ``found``, if any."""
+    if found is None:
         return None
-    return disk_cache.load(KIND, *parts, decode=_decode)
+    return disk_cache.load(KIND, *found.parts, decode=_decode)
 
 
-def keep(parts: tuple[str, ...] | None, text: str, exit_code: int) -> None:
-    """Keep a run's answer (only a clean run: exit 0, or 1 for a failed check)."""
-    if parts is not None and exit_code in (0, 1):
-        disk_cache.store({"text": text, "exit_code": exit_code}, KIND, *parts)
+def keep(found: Key | None, text: str, exit_code: int) -> None:
+    """Keep a run's answer: only a clean run (exit 0, or 1 for a failed check) whose rule base
+    still has the files the key was made of."""
+    if found is None or exit_code not in (0, 1):
+        return
+    try:
+        unchanged = fingerprint(found.root)[1] == found.rules_sha
+    except Exception:
+        return
+    if unchanged:
+        disk_cache.store({"text": text, "exit_code": exit_code}, KIND, *found.parts)

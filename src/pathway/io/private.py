@@ -126,6 +126,22 @@ class PrivateDir:
         finally:
             self._discard(temporary)
 
+    def files(self) -> list[tuple[str, int, int]]:
+        """(name, size, modification time in ns) of every regular file in the directory."""
+        out = []
+        for name in os.listdir(self.fd):
+            try:
+                info = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                out.append((name, info.st_size, info.st_mtime_ns))
+        return out
+
+    def remove(self, name: str) -> None:
+        """Remove ``name`` if it is there."""
+        self._discard(name)
+
     def _temporary(self, data: bytes) -> str:
         """A new file of the user's only (``0600``) holding ``data``; its name."""
         name = f".tmp-{secrets.token_hex(8)}"

@@ -65,7 +65,10 @@ def render(report: CheckReport) -> str:
         )
         for t in ahead:
             case = ET.SubElement(
-                suite, "testcase", classname=t.file, name=f"{t.jurisdiction} {t.date.isoformat()}"
+                suite,
+                "testcase",
+                classname=t.file,
+                name=f"{t.jurisdiction} {t.date.isoformat()} {t.kind} {' '.join(t.rules)}",
             )
             if t.failed:
                 failure = ET.SubElement(case, "failure", message=t.title, type="pathway.transition")

@@ -122,7 +122,9 @@ def render(report: CheckReport) -> str:
                 "message": {"text": f"{t.date.isoformat()}: {t.title}"},
                 "locations": [{"physicalLocation": physical(t.location, t.file)}],
                 "partialFingerprints": {
-                    "pathway/v1": _fingerprint(t.file, t.jurisdiction, t.date.isoformat(), t.kind)
+                    "pathway/v1": _fingerprint(
+                        t.file, t.jurisdiction, t.date.isoformat(), t.kind, *t.rules
+                    )
                 },
                 "properties": {
                     "product": t.product,

@@ -20,6 +20,10 @@ with another secret is ignored and rebuilt: the cache only ever saves time.
 folder...), the Python version and every source file of the pathway package: any change to
 any of them misses the cache. Writes are atomic (a temporary file renamed into place).
 
+**Size.** After each write, when the directory holds more than ``MAX_ENTRIES`` entries or
+``MAX_TOTAL`` bytes, the entries written longest ago are removed until it holds at most nine
+tenths of either (an entry removed is rebuilt when next needed).
+
 Where: ``$PATHWAY_CACHE_DIR``, else ``$XDG_CACHE_HOME/pathway``, else ``~/.cache/pathway``.
 ``PATHWAY_NO_CACHE=1`` turns it off.
 """
@@ -42,6 +46,8 @@ from ..io.walk import files_under
 FORMAT = 2
 MAGIC = b"pathway-cache"
 MAX_ENTRY = 64 << 20  # bytes; a rule base is well under 1 MB
+MAX_TOTAL = 256 << 20  # bytes in the cache directory; the oldest entries go beyond it
+MAX_ENTRIES = 4096  # entries in the cache directory; the oldest go beyond it
 KEY_FILE = "cache-key"
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -190,7 +196,25 @@ def store(data: Any, kind: str, *parts: str) -> None:
         encoded = body.encode()
         header = b" ".join((MAGIC, str(FORMAT).encode(), _mac(key, encoded)))
         folder.write(name, header + b"\n" + encoded)
+        prune(folder)
     except (OSError, TypeError, ValueError):  # unwritable, or a value JSON cannot hold
         pass
     finally:
         folder.close()
+
+
+def prune(folder: PrivateDir, entries: int = MAX_ENTRIES, total: int = MAX_TOTAL) -> None:
+    """Remove the entries written longest ago while the directory holds more than ``entries``
+    entries or ``total`` bytes, down to nine tenths of each."""
+    found = [f for f in folder.files() if f[0].endswith(".json") and not f[0].startswith(".")]
+    size = sum(f[1] for f in found)
+    if len(found) <= entries and size <= total:
+        return
+    found.sort(key=lambda f: f[2])  # oldest first
+    count = len(found)
+    for name, bytes_, _ in found:
+        if count <= entries * 9 // 10 and size <= total * 9 // 10:
+            break
+        folder.remove(name)
+        count -= 1
+        size -= bytes_
