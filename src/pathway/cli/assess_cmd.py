@@ -50,12 +50,7 @@ def assess(
     Many products are assessed by worker processes (-P); results keep the input order, and a
     product that cannot be read is reported without stopping the others (exit 2 at the end).
     """
-    day = as_of or _dt.date.today()
-    if horizon is not None and horizon <= day:
-        raise click.BadParameter(
-            f"{horizon.isoformat()} is not after the day assessed ({day.isoformat()})",
-            param_hint="--horizon",
-        )
+    day = common.assessed_day(as_of, horizon)
     color = output is None and sys.stdout.isatty()
     ctx = click.get_current_context()
     found = None

@@ -98,14 +98,9 @@ def check(
     Exit 0 when every check passes, 1 when one fails, 2 when a product cannot be read, 3 on an
     internal error. Many products are checked by worker processes (-P), in input order.
     """
-    day = as_of or _dt.date.today()
     if "transition" in fail_on and horizon is None:
         raise click.UsageError("--fail-on transition needs --horizon (how far to look ahead)")
-    if horizon is not None and horizon <= day:
-        raise click.BadParameter(
-            f"{horizon.isoformat()} is not after the day assessed ({day.isoformat()})",
-            param_hint="--horizon",
-        )
+    day = common.assessed_day(as_of, horizon)
     color = output is None and sys.stdout.isatty()
     ctx = click.get_current_context()
     found = None

@@ -31,6 +31,17 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def assessed_day(as_of: _dt.date | None, horizon: _dt.date | None = None) -> _dt.date:
+    """The day assessed (``--as-of``, else today), with ``--horizon`` checked to come after it."""
+    day = as_of or _dt.date.today()
+    if horizon is not None and horizon <= day:
+        raise click.BadParameter(
+            f"{horizon.isoformat()} is not after the day assessed ({day.isoformat()})",
+            param_hint="--horizon",
+        )
+    return day
+
+
 def parse_codes(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
     if not value:
         return None
