@@ -50,7 +50,7 @@ def _state(result: JurisdictionResult | None) -> tuple[Any, ...]:
     )
 
 
-def _shown(result: JurisdictionResult) -> set[str]:
+def shown_rules(result: JurisdictionResult) -> set[str]:
     """The rules a result shows: its findings', obligations', options' and notes'."""
     return {
         *(f.rule for f in result.findings),
@@ -96,7 +96,7 @@ def _law(
     """One jurisdiction's change on ``day``: named by the rules the result shows that start or
     stop that day; else by the determinations that expired the day before; else by every rule
     and vocabulary value that changes that day."""
-    direct, other, citations = _changing(rb, code, day, _shown(before) | _shown(after))
+    direct, other, citations = _changing(rb, code, day, shown_rules(before) | shown_rules(after))
     determined = [
         f"determination {f}"
         for f in expired

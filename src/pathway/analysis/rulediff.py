@@ -25,6 +25,7 @@ from ..errors import ContradictionError, ExitCode, InputError
 from ..io.document import Limits
 from ..product.load import load_product
 from ..rulebase.model import Rule, RuleBase
+from .horizon import shown_rules
 
 
 class RulebaseSide(Out):
@@ -132,13 +133,8 @@ def _said(attr: Any) -> tuple[Any, ...]:
 
 
 def _shown(result: JurisdictionResult) -> set[str]:
-    return {
-        *(f.rule for f in result.findings),
-        *(o.id for o in result.obligations),
-        *(o.id for o in result.options),
-        *(n.rule for n in result.notes if n.rule),
-        *(r for q in result.questions for r in q.rules),
-    }
+    """The rules a result shows (``horizon.shown_rules``) and those its questions would decide."""
+    return shown_rules(result) | {r for q in result.questions for r in q.rules}
 
 
 def _questions(result: JurisdictionResult) -> list[str]:
@@ -163,18 +159,15 @@ class RuleDiff:
         self.codes = list(jurisdictions) if jurisdictions else None
         self.limits = limits or Limits()
         self.changed = changed_rules(before, after)
+        self.common = set(before.jurisdictions) & set(after.jurisdictions)
 
     def _assess(self, side: int, path: Path) -> tuple[str, dict[str, JurisdictionResult]]:
         assessor = self.sides[side]
         loaded = load_product(path, assessor.rulebase, limits=self.limits)
         wanted = self.codes or list(loaded.product.jurisdictions or assessor.rulebase.jurisdictions)
-        codes = [c for c in assessor.rulebase.jurisdictions if c in wanted and c in self._common()]
+        codes = [c for c in assessor.rulebase.jurisdictions if c in wanted and c in self.common]
         assessment = assessor.assess(loaded, codes, self.day)
         return loaded.product.name, dict(assessment.jurisdictions)
-
-    def _common(self) -> set[str]:
-        a, b = (s.rulebase for s in self.sides)
-        return set(a.jurisdictions) & set(b.jurisdictions)
 
     def product(self, path: Path, shown_as: str) -> tuple[list[ConclusionChange], DiffError | None]:
         results: list[dict[str, JurisdictionResult] | None] = []

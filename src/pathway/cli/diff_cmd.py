@@ -123,7 +123,7 @@ def diff(
             jurisdictions,
             Limits(max_bytes=max_bytes),
         )
-        files = [(name, source) for name, source in common.products(products)]
+        files = list(common.products(products))
         if any(not isinstance(source, Path) for _, source in files):
             raise InputError("give product files or directories (not stdin)", file="-")
         report = engine.report((name, source) for name, source in files if isinstance(source, Path))

@@ -283,7 +283,8 @@ class ProductReport(Out):
     as_of: _dt.date
 
 
-def _absent(value: object) -> bool:
+def absent(value: object) -> bool:
+    """For ``exclude_if``: a field left out of the JSON when it has no value."""
     return value is None
 
 
@@ -321,11 +322,11 @@ class Assessment(Out):
     jurisdictions: dict[str, JurisdictionResult]
     horizon: _dt.date | None = Field(
         default=None,
-        exclude_if=_absent,
+        exclude_if=absent,
         description="with --horizon: the last day looked ahead to (absent otherwise)",
     )
     transitions: list[Transition] | None = Field(
         default=None,
-        exclude_if=_absent,
+        exclude_if=absent,
         description="with --horizon: the changes ahead for this product, in date order",
     )

@@ -8,7 +8,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...contract.assessment import CitationOut, Out, RulebaseRef, SourceLocation, Transition
+from ...contract.assessment import (
+    CitationOut,
+    Out,
+    RulebaseRef,
+    SourceLocation,
+    Transition,
+    absent,
+)
 from ...errors import ExitCode
 
 FailOn = Literal["undetermined", "unchecked", "transition"]
@@ -45,10 +52,6 @@ class CheckResult(Out):
     citations: list[CitationOut] = Field(
         default_factory=list, description="the legal sources of the concluding rule"
     )
-
-
-def _absent(value: object) -> bool:
-    return value is None
 
 
 class ProductTransition(Transition):
@@ -88,7 +91,7 @@ class CheckSummary(Out):
         default=None, description="the baseline was written with another rule base"
     )
     transitions: int | None = Field(
-        default=None, exclude_if=_absent, description="with --horizon: the changes ahead"
+        default=None, exclude_if=absent, description="with --horizon: the changes ahead"
     )
 
 
@@ -103,11 +106,11 @@ class CheckReport(Out):
     results: list[CheckResult]
     errors: list[CheckError] = Field(default_factory=list)
     horizon: _dt.date | None = Field(
-        default=None, exclude_if=_absent, description="with --horizon: the last day looked at"
+        default=None, exclude_if=absent, description="with --horizon: the last day looked at"
     )
     transitions: list[ProductTransition] | None = Field(
         default=None,
-        exclude_if=_absent,
+        exclude_if=absent,
         description="with --horizon: each product's changes ahead, in date order",
     )
 
