@@ -176,6 +176,42 @@ DEFECTS = {
         "- id: eu.systemic.reproductive",
         "start with 'us.'",
     ),
+    "concept side not a true/false fact": (
+        "concepts.yaml",
+        "fact: us.homologous_use",
+        "fact: us.pathway",
+        "is not a derived true/false fact of 'us'",
+    ),
+    "concept side without its heavier value": (
+        "concepts.yaml",
+        "        fact: jp.homologous\n        heavier: false\n",
+        "        fact: jp.homologous\n",
+        "needs heavier",
+    ),
+    "brief naming an unknown fact": (
+        "briefs/fda-trg.yaml",
+        "facts: [processing]",
+        "facts: [processing, us.minimaly_manipulated]",
+        "is not a product field or derived fact",
+    ),
+    "brief for another jurisdiction's fact": (
+        "briefs/fda-trg.yaml",
+        "facts: [processing]",
+        "facts: [processing, eu.substantially_manipulated]",
+        "belongs to 'eu'",
+    ),
+    "brief section for an unknown outcome": (
+        "briefs/pmda.yaml",
+        "when: [jp.asrm.class1, jp.asrm.class2, jp.asrm.class3, jp.track.asrm]\n    facts:",
+        "when: [jp.asrm.class4]\n    facts:",
+        "is not a pathway or classification of 'jp'",
+    ),
+    "brief in the wrong file": (
+        "briefs/nhc.yaml",
+        "id: nhc",
+        "id: nmpa",
+        "belongs in briefs/nmpa.yaml",
+    ),
 }
 
 

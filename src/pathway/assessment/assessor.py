@@ -23,6 +23,7 @@ from ..facts import FactView, build_facts
 from ..product.load import LoadedProduct, load_product
 from ..rulebase.load import load_rulebase
 from ..rulebase.model import RuleBase
+from .divergence import divergences
 from .locate import locate_contradiction
 from .plan import Plan
 from .report import JurisdictionReport
@@ -86,6 +87,7 @@ class Assessor:
             as_of=day,
             engine=self.evaluator.name,
             jurisdictions=results,
+            divergences=divergences(self.rulebase.concepts, results),
         )
 
     def _answered_for(self, product: Product, day: _dt.date) -> dict[Any, Any]:

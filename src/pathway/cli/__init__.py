@@ -23,6 +23,7 @@ from . import exit_codes
 # each command's module is imported only when the command runs (a fast start for CI loops)
 COMMANDS = {
     "assess": "assess_cmd:assess",
+    "brief": "brief_cmd:brief",
     "check": "check_cmd:check",
     "diff": "diff_cmd:diff",
     "interview": "questions_cmd:interview",

@@ -313,6 +313,34 @@ class Transition(Out):
     citations: list[CitationOut] = Field(default_factory=list)
 
 
+class DivergenceSide(Out):
+    """One jurisdiction's answer to a concept's question, by its own test."""
+
+    jurisdiction: str
+    fact: str | None = Field(
+        default=None, description="the jurisdiction's fact; null where it has no such test"
+    )
+    value: Value | None = Field(default=None, description="the fact's value; null while open")
+    heavier: bool | None = Field(
+        default=None,
+        description="true: this answer leads to the jurisdiction's heavier regime; null while "
+        "open or where the jurisdiction has no such test",
+    )
+    says: str = Field(description="what the jurisdiction's test says for this product")
+    rules: list[str] = Field(default_factory=list, description="the rules that decided it")
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
+class Divergence(Out):
+    """A question the jurisdictions' tests answer on different sides for this product
+    (``rules/concepts.yaml``)."""
+
+    concept: str
+    title: str
+    question: str
+    sides: list[DivergenceSide]
+
+
 class Assessment(Out):
     format: Literal[1] = 1
     product: ProductRef
@@ -320,6 +348,11 @@ class Assessment(Out):
     as_of: _dt.date
     engine: str = Field(default="durable_rules", description="the evaluator that produced it")
     jurisdictions: dict[str, JurisdictionResult]
+    divergences: list[Divergence] = Field(
+        default_factory=list,
+        description="the questions on which the assessed jurisdictions' tests part for this "
+        "product: one leads to its lighter regime, another to its heavier one",
+    )
     horizon: _dt.date | None = Field(
         default=None,
         exclude_if=absent,

@@ -76,6 +76,16 @@ def product_schema(rulebase: RuleBase) -> dict[str, Any]:
     return schema
 
 
+def brief_schema() -> dict[str, Any]:
+    from ..contract.brief import Brief
+
+    schema = Brief.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID.format(name="brief")
+    schema["title"] = "pathway briefing draft (format 1)"
+    return schema
+
+
 def assessment_schema() -> dict[str, Any]:
     schema = Assessment.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

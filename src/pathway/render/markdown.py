@@ -163,6 +163,35 @@ def comparison(assessment: Assessment) -> list[str]:
     return lines
 
 
+def parted(a: Assessment) -> list[str]:
+    """The questions on which the jurisdictions' tests part: a table per question, each side
+    with what its test says and its sources."""
+    if not a.divergences:
+        return []
+    lines = [
+        "## Where the jurisdictions part",
+        "",
+        "The same product facts meet different legal tests: on these questions one jurisdiction's "
+        "answer leads to its heavier regime and another's to a lighter one.",
+        "",
+    ]
+    for d in a.divergences:
+        lines += [
+            f"### {_escape(d.title)}",
+            "",
+            "| Jurisdiction | Regime | Its test says | Sources |",
+            "|---|---|---|---|",
+        ]
+        for side in d.sides:
+            regime = {True: "heavier", False: "lighter", None: "-"}[side.heavier]
+            lines.append(
+                f"| {side.jurisdiction.upper()} | {regime} | {_escape(side.says)} | "
+                f"{_cites(side.citations) or '-'} |"
+            )
+        lines.append("")
+    return lines
+
+
 def ahead(a: Assessment) -> list[str]:
     """The changes ahead, to the horizon (``--horizon``): a table, each change cited."""
     if a.transitions is None or a.horizon is None:
@@ -204,6 +233,7 @@ def render(assessments: Sequence[Assessment]) -> str:
         for code, result in a.jurisdictions.items():
             lines.extend(jurisdiction(code, result))
         lines.extend(comparison(a))
+        lines.extend(parted(a))
         lines.extend(ahead(a))
         blocks.append("\n".join(lines))
     return "\n".join(blocks)

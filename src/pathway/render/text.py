@@ -157,6 +157,19 @@ def _tree(result: JurisdictionResult, style: Style) -> list[str]:
     return lines
 
 
+def parted(a: Assessment, style: Style) -> list[str]:
+    """The questions on which the jurisdictions' tests part for this product."""
+    lines = [style("WHERE THE JURISDICTIONS PART", bold=True)]
+    for d in a.divergences:
+        lines.append(f"  {d.title} ({d.concept})")
+        for side in d.sides:
+            mark = {True: "heavier", False: "lighter", None: "-"}[side.heavier]
+            lines.append(
+                f"    {side.jurisdiction.upper()}  {mark:<7}  {side.says} {_refs(side.citations)}".rstrip()
+            )
+    return lines
+
+
 def ahead(a: Assessment, style: Style) -> list[str]:
     """The changes ahead, to the horizon (``--horizon``)."""
     horizon = a.horizon.isoformat() if a.horizon else ""
@@ -182,6 +195,9 @@ def render(assessments: Sequence[Assessment], color: bool = False, explain: bool
         ]
         for code, result in a.jurisdictions.items():
             lines.extend(jurisdiction(code, result, style, explain))
+            lines.append("")
+        if a.divergences:
+            lines.extend(parted(a, style))
             lines.append("")
         if a.transitions is not None and a.horizon is not None:
             lines.extend(ahead(a, style))

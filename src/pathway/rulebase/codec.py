@@ -30,6 +30,8 @@ import typing
 from collections.abc import Callable
 from typing import Any, Literal, Union
 
+from .briefs import BriefSection, BriefTemplate
+from .concepts import Concept, ConceptSide
 from .conditions import All, AnyOf, Leaf, Not
 from .model import Classification, Decision, Due, FactDef, Jurisdiction, Pathway, Rule, RuleBase
 from .references import Citation, Effective, Source
@@ -41,6 +43,7 @@ MODEL: tuple[type, ...] = (
     *(RuleBase, Jurisdiction, Pathway, Classification, FactDef, Rule, Due, Decision),
     *(Vocabulary, AttributeDef, AttributeValue, Term, Citation, Effective, Source),
     *(Leaf, All, AnyOf, Not),
+    *(BriefTemplate, BriefSection, Concept, ConceptSide),
 )
 SHARED: tuple[type, ...] = (Citation, Effective, Leaf)  # a shared object refers to none other
 NONE = type(None)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import InputError
+from .briefs import BriefTemplate
+from .concepts import Concept
 from .conditions import All, Condition, Not, facts_of, leaves, nnf
 from .references import Citation, Effective, Source
 from .vocabulary import Vocabulary, vocabulary_for
@@ -196,6 +198,8 @@ class RuleBase:
     decisions: dict[str, Decision]
     citations: dict[str, Citation]
     files: tuple[str, ...]
+    briefs: dict[str, BriefTemplate] = field(default_factory=dict)
+    concepts: tuple[Concept, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the rule base, not the caches its methods keep beside it."""

@@ -2,7 +2,9 @@
 
 Files are told apart by their ``kind``: ``rulebase`` (one, at the root), ``jurisdiction``,
 ``facts``, ``vocabulary`` (terms), ``attributes`` (a jurisdiction's attributes of a vocabulary's
-terms), ``citations`` and ``rules``.
+terms), ``citations``, ``rules``, ``brief`` (the structure a regulator publishes for a request,
+filled in by ``pathway brief``) and ``concepts`` (the tests of several jurisdictions that answer
+the same question, compared for divergences).
 """
 
 from __future__ import annotations
@@ -249,6 +251,69 @@ class RulebaseFile(_Spec):
     description: StrictStr | None = None
 
 
+class BriefSectionSpec(_Spec):
+    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: StrictStr
+    asks: StrictStr = Field(description="what the regulator asks for in this section")
+    citations: list[CitationRef] = Field(
+        min_length=1, description="where the regulator names this section or item"
+    )
+    facts: list[StrictStr] = Field(
+        default=[],
+        description="the facts the section states: product fields as the file states them, "
+        "derived facts with the assessment's findings",
+    )
+    show: list[Literal["proposal", "obligations", "options", "notes"]] = Field(
+        default=[], description="parts of the assessment the section carries"
+    )
+    fill: list[StrictStr] = Field(
+        default=[],
+        description="what only the sponsor can write here (names, addresses, study results): "
+        "shown as items to complete",
+    )
+    when: list[StrictStr] = Field(
+        default=[],
+        description="pathway or classification ids: the section applies only when the "
+        "assessment's candidates include one of them (always when empty)",
+    )
+
+
+class BriefFile(_Spec):
+    kind: Literal["brief"]
+    id: StrictStr = Field(pattern=r"^[a-z]+(-[a-z]+)*$")
+    jurisdiction: StrictStr = Field(pattern=r"^[a-z]{2}$")
+    title: StrictStr
+    regulator: StrictStr
+    purpose: StrictStr = Field(description="what the request is for and what its answer binds")
+    submit: StrictStr = Field(description="how and to whom the request is sent")
+    citations: list[CitationRef] = Field(min_length=1)
+    sections: list[BriefSectionSpec] = Field(min_length=1)
+
+
+class ConceptSideSpec(_Spec):
+    fact: StrictStr | None = Field(default=None, description="the jurisdiction's own test")
+    heavier: StrictBool | None = Field(
+        default=None, description="the value of the fact that leads to the heavier regime"
+    )
+    when_true: StrictStr | None = None
+    when_false: StrictStr | None = None
+    note: StrictStr | None = Field(
+        default=None, description="without a fact: how the jurisdiction treats the question"
+    )
+    citations: list[CitationRef] = []
+
+
+class ConceptSpec(_Spec):
+    title: StrictStr
+    question: StrictStr
+    sides: dict[StrictStr, ConceptSideSpec] = Field(min_length=2)
+
+
+class ConceptsFile(_Spec):
+    kind: Literal["concepts"]
+    concepts: dict[StrictStr, ConceptSpec] = Field(min_length=1)
+
+
 FILE_KINDS: dict[str, type[_Spec]] = {
     "rules": RulesFile,
     "facts": FactsFile,
@@ -257,4 +322,6 @@ FILE_KINDS: dict[str, type[_Spec]] = {
     "jurisdiction": JurisdictionFile,
     "citations": CitationsFile,
     "rulebase": RulebaseFile,
+    "brief": BriefFile,
+    "concepts": ConceptsFile,
 }

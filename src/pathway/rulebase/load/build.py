@@ -13,7 +13,7 @@ from ...io.read import read_document
 from ...text import did_you_mean
 from .. import schema
 from ..model import RuleBase
-from . import citations, consistency, facts, jurisdictions, rules, vocabulary
+from . import citations, consistency, facts, guides, jurisdictions, rules, vocabulary
 from .context import Context, as_rulebase_error
 
 
@@ -79,6 +79,13 @@ def build(ctx: Context) -> RuleBase:
     for doc, spec in sorted(ctx.docs.get("rules", []), key=lambda d: d[0].file):
         rules.load_rules(ctx, doc, spec)  # type: ignore[arg-type]
     consistency.check_whole(ctx)
+    briefs = {}
+    for doc, spec in sorted(ctx.docs.get("brief", []), key=lambda d: d[0].file):
+        brief = guides.load_brief(ctx, doc, spec)  # type: ignore[arg-type]
+        briefs[brief.id] = brief
+    concepts = []
+    for doc, spec in ctx.docs.get("concepts", []):
+        concepts += guides.load_concepts(ctx, doc, spec)  # type: ignore[arg-type]
     return RuleBase(
         name=meta_spec.name,
         version=meta_spec.version,
@@ -91,4 +98,6 @@ def build(ctx: Context) -> RuleBase:
         decisions=ctx.decisions,
         citations=ctx.citations,
         files=tuple(ctx.rel(p) for p in ctx.paths),
+        briefs=briefs,
+        concepts=tuple(concepts),
     )

@@ -1,0 +1,85 @@
+"""``pathway brief``: a regulator's request as a Markdown draft, section by section in the
+regulator's order, each line with its source: the product file's line for what the sponsor
+states, the rule and the law for what the assessment finds; open items numbered at the end."""
+
+from __future__ import annotations
+
+from ..contract.brief import Brief, BriefLine
+from ..text import word
+from .markdown import _cites, _escape
+
+KIND_LABEL = {
+    "finding": "Finding",
+    "conclusion": "Proposal",
+    "obligation": "Obligation",
+    "option": "Option",
+    "note": "Note",
+}
+
+
+def _line(line: BriefLine) -> str:
+    if line.kind == "statement":
+        loc = line.location
+        where = f"line {loc.line}" if loc and loc.line else "the product file"
+        return f"- {line.text} (product file, {where})"
+    if line.kind == "open":
+        item = f" (open item {line.open_item})" if line.open_item else ""
+        return f"- **Open**: {line.text}{item}"
+    if line.kind == "fill":
+        return f"- **To complete**: {line.text}"
+    if line.kind == "info":
+        return f"- *{line.text}*"
+    rule = f" (`{line.rule}`)" if line.rule else ""
+    because = f" Because: {'; '.join(line.because)}." if line.because else ""
+    return (
+        f"- **{KIND_LABEL[line.kind]}**{rule}: {line.text}.{because} "
+        f"Sources: {_cites(line.citations, limit=4)}"
+    )
+
+
+def render(b: Brief) -> str:
+    if b.status == "determined":
+        assessed = "determined: " + "; ".join(
+            t for t in (b.classification_title, b.pathway_title) if t
+        )
+        assessed = f"{assessed} (`{b.pathway}`)"
+    else:
+        assessed = "undetermined between " + ", ".join(f"`{c}`" for c in b.candidates)
+    lines = [
+        f"# {b.title}: {b.product.name}",
+        "",
+        f"> **Draft.** {b.disclaimer}",
+        "",
+        f"- To: {b.regulator}",
+        f"- What it is for: {b.purpose}",
+        f"- How to send it: {b.submit}",
+        f"- Structure followed: {_cites(b.sources, limit=6)}",
+        f"- Product file: `{b.product.file}` (sha256 `{b.product.sha256[:16]}…`)",
+        f"- Assessed by pathway as of {b.as_of.isoformat()}, rule base {b.rulebase.version}: "
+        f"{b.jurisdiction_name}, {assessed}",
+        "",
+    ]
+    for number, section in enumerate(b.sections, 1):
+        lines += [
+            f"## {number}. {section.title}",
+            "",
+            f"*The regulator asks for:* {section.asks} ({_cites(section.sources, limit=3)})",
+            "",
+            *(_line(line) for line in section.lines),
+            "",
+        ]
+    lines += ["## Open items", ""]
+    if not b.open_items:
+        lines += ["None: the facts stated decide every part of the assessment shown here.", ""]
+    for item in b.open_items:
+        answers = (
+            f" Possible answers: {', '.join(word(a) for a in item.answers)}."
+            if item.answers
+            else ""
+        )
+        sources = f" Sources: {_cites(item.citations, limit=3)}." if item.citations else ""
+        lines.append(
+            f"{item.number}. **`{item.fact}`**: {_escape(item.question)} {item.why}.{answers}{sources}"
+        )
+    lines.append("")
+    return "\n".join(lines)
