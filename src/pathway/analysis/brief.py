@@ -115,7 +115,8 @@ class _Filler:
             opened
             or BriefLine(
                 kind="info",
-                text=f"{title}: not reached (the rules in force do not need it for this product)",
+                text=f"{title}: not decided by the facts stated (the pathway does not need it, "
+                "or the open items decide it)",
                 fact=name,
             )
         ]
