@@ -35,6 +35,10 @@ def _said(value: Any) -> str:
     )
 
 
+def _claim(kind: Any, text: str, rule: str | None, citations: Any) -> BriefLine:
+    return BriefLine(kind=kind, text=text, rule=rule, citations=list(citations))
+
+
 def _unstated(value: Any) -> bool:
     return value is None or value == "unknown" or value == []
 
@@ -162,39 +166,18 @@ class _Filler:
         if part == "obligations":
             for o in r.obligations:
                 when = f" (due by {o.due.isoformat()})" if o.due else ""
-                cond = (
-                    " (if " + ", ".join(c.fact for c in o.conditional_on) + ")"
-                    if o.conditional_on
-                    else ""
-                )
-                lines.append(
-                    BriefLine(
-                        kind="obligation",
-                        text=f"{o.title}{when}{cond}",
-                        rule=o.id,
-                        citations=list(o.citations),
-                    )
-                )
+                cond = ", ".join(c.fact for c in o.conditional_on)
+                text = f"{o.title}{when}" + (f" (if {cond})" if cond else "")
+                lines.append(_claim("obligation", text, o.id, o.citations))
         elif part == "options":
             for opt in r.options:
                 lines.append(
-                    BriefLine(
-                        kind="option",
-                        text=f"{opt.title}: eligible {opt.eligible}",
-                        rule=opt.id,
-                        citations=list(opt.citations),
-                    )
+                    _claim("option", f"{opt.title}: eligible {opt.eligible}", opt.id, opt.citations)
                 )
         else:
             for n in r.notes:
-                lines.append(
-                    BriefLine(
-                        kind="note" if n.citations else "info",
-                        text=n.text.rstrip("."),
-                        rule=n.rule,
-                        citations=list(n.citations),
-                    )
-                )
+                kind = "note" if n.citations else "info"
+                lines.append(_claim(kind, n.text.rstrip("."), n.rule, n.citations))
         return lines or [BriefLine(kind="info", text=f"No {part} follow from the assessment.")]
 
     def section(self, spec: SectionSpec) -> BriefSection:

@@ -76,19 +76,19 @@ def product_schema(rulebase: RuleBase) -> dict[str, Any]:
     return schema
 
 
+def _output_schema(model: Any, name: str, title: str) -> dict[str, Any]:
+    schema: dict[str, Any] = model.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID.format(name=name)
+    schema["title"] = title
+    return schema
+
+
 def brief_schema() -> dict[str, Any]:
     from ..contract.brief import Brief
 
-    schema = Brief.model_json_schema(mode="serialization")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = SCHEMA_ID.format(name="brief")
-    schema["title"] = "pathway briefing draft (format 1)"
-    return schema
+    return _output_schema(Brief, "brief", "pathway briefing draft (format 1)")
 
 
 def assessment_schema() -> dict[str, Any]:
-    schema = Assessment.model_json_schema(mode="serialization")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = SCHEMA_ID.format(name="assessment")
-    schema["title"] = "pathway assessment (format 1)"
-    return schema
+    return _output_schema(Assessment, "assessment", "pathway assessment (format 1)")
