@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import Any
 
 import click
 
 from .. import render
-from ..analysis.ranking import QuestionsReport, RankedQuestion, items_answered, rank
+from ..analysis.answering import parse_answer, write_answer
+from ..analysis.ranking import QuestionsReport, rank
 from ..analysis.whatif import WhatIf
 from ..assessment.assessor import Assessor
 from ..errors import InputError
 from ..io import yaml_edit
-from ..io.read import parse_bytes
 from ..product.load import LoadedProduct, load_product
 from ..text import words
 from . import common
@@ -50,25 +49,6 @@ def questions(
     loaded = common.one_product(product, rulebase, max_bytes)
     report = _ranked(whatif, loaded, jurisdictions, as_of or _dt.date.today())
     common.write(render.questions(fmt, report), output)
-
-
-def _parse_answer(whatif: WhatIf, q: RankedQuestion, text: str) -> Any:
-    """The typed value of an answer typed at the prompt (YAML: true, [a, b], 2024-07-31)."""
-    definition = whatif.rb.facts[q.fact]
-    if definition.is_list and q.item_field is None:
-        items = [t.strip() for t in text.strip().strip("[]").split(",") if t.strip()]
-        vocab = whatif.rb.vocabulary_for(q.fact)
-        out = []
-        for item in items:
-            term = vocab.resolve(item) if vocab is not None else item
-            if term is None:
-                raise click.BadParameter(f"{item!r} is not a term of the {vocab.name} vocabulary")  # type: ignore[union-attr]
-            out.append(term)
-        return out
-    value = parse_bytes(text.strip().encode() or b"''", "answer").data
-    if q.answers and value not in q.answers:
-        raise click.BadParameter(f"answer one of {words(q.answers)}")
-    return value
 
 
 @click.command()
@@ -110,26 +90,20 @@ def interview(
             if text.strip() in ("skip", "quit"):
                 break
             try:
-                value = _parse_answer(whatif, q, text)
+                value = parse_answer(whatif, q, text)
                 break
-            except (click.BadParameter, InputError) as exc:
-                click.echo(f"  {exc.message if isinstance(exc, InputError) else exc}")
+            except InputError as exc:
+                click.echo(f"  {exc.message}")
         if text.strip() == "quit":
             break
         if text.strip() == "skip":
             skipped.add(q.fact)
             continue
         data = yaml_edit.load(path)
-        if q.item_field is not None:
-            base = q.fact.rpartition(".")[0]
-            yaml_edit.set_field(
-                data, base, items_answered(whatif, loaded, q.fact, q.item_field, value)
-            )
-        elif q.determination:
+        reason = None
+        if q.determination and q.item_field is None:
             reason = click.prompt("reason for this determination (who decided, and where)")
-            yaml_edit.add_determination(data, {"fact": q.fact, "value": value, "reason": reason})
-        else:
-            yaml_edit.set_field(data, q.fact, value)
+        write_answer(whatif, loaded, q, data, value, reason)
         previous = path.read_bytes()
         yaml_edit.save(path, data)
         try:

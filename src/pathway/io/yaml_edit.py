@@ -7,6 +7,7 @@ section, creating the section if needed). A list is written in flow style (``[a,
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +40,25 @@ def _node(value: Any) -> Any:
 
 
 def load(path: Path) -> Any:
+    return load_text(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_text(text: str, name: str) -> Any:
+    """The round-trip document of ``text`` (already checked by the hardened reader)."""
     try:
-        return _yaml().load(path.read_text(encoding="utf-8"))
+        return _yaml().load(text)
     except Exception as exc:
-        raise InputError(f"cannot rewrite the file: {exc}", file=str(path)) from None
+        raise InputError(f"cannot rewrite the file: {exc}", file=name) from None
+
+
+def dump_text(data: Any) -> str:
+    stream = io.StringIO()
+    _yaml().dump(data, stream)
+    return stream.getvalue()
 
 
 def save(path: Path, data: Any) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        _yaml().dump(data, handle)
+    path.write_text(dump_text(data), encoding="utf-8")
 
 
 def set_field(data: Any, field: str, value: Any) -> None:
