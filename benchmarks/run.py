@@ -113,6 +113,46 @@ def cold_start(runs: int) -> None:
     )
 
 
+def serve_start(runs: int) -> None:
+    """``pathway serve`` from the command to the first answer of its page (a GET of /health,
+    polled every 5 ms), medians of ``runs`` starts, against the same floor."""
+    import socket
+    import urllib.request
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    floor = _median_run([sys.executable, "-c", "import pydantic, click"], runs, env)
+    times = []
+    for _ in range(runs):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [*pathway_command(), "serve", "--port", str(port), str(ROOT / "examples")],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    if proc.poll() is not None or time.perf_counter() - start > 30:
+                        raise RuntimeError("pathway serve did not start") from None
+                    time.sleep(0.005)
+            times.append(time.perf_counter() - start)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    started = statistics.median(times)
+    print(
+        f"6. pathway serve, from the command to the first page answered, median of {runs} starts: "
+        f"{started * 1e3:.0f} ms (target: under 1 s) = {started / floor:.2f}x the floor "
+        f"({floor * 1e3:.0f} ms)"
+    )
+
+
 def oracle_only(paths: list[Path]) -> float:
     """Products per second, one process, for the bare evaluation of the same product files:
     read and validated, facts built, every jurisdiction evaluated by the pure-Python oracle; no
@@ -263,7 +303,7 @@ def assessable(products: list[pathway.LoadedProduct]) -> list[pathway.LoadedProd
     return out
 
 
-SECTIONS = ("cold", "batch", "loop", "overhead", "memory")
+SECTIONS = ("cold", "batch", "loop", "overhead", "memory", "serve")
 
 
 def main() -> None:
@@ -282,6 +322,8 @@ def main() -> None:
     )
     if "cold" in only:
         cold_start(10)
+    if "serve" in only:
+        serve_start(10)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "portfolio"
         paths = generate(folder, count)

@@ -26,6 +26,7 @@ FLOORS = [
     {"analysis", "authoring"},
     {"render"},
     {"batch"},
+    {"web"},
     {"cli"},
 ]
 FLOOR = {name: i for i, names in enumerate(FLOORS) for name in names}

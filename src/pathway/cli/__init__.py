@@ -30,6 +30,7 @@ COMMANDS = {
     "questions": "questions_cmd:questions",
     "rules": "rules_cmd:rules",
     "schema": "schema_cmd:schema",
+    "serve": "serve_cmd:serve",
     "what-if": "whatif_cmd:what_if",
 }
 
