@@ -225,3 +225,23 @@ def test_serve_says_where_it_listens() -> None:
     assert result.exit_code == 0 and "--host" in result.output and "127.0.0.1" in result.output
     result = CliRunner().invoke(cli, ["serve", "no/such/folder"])
     assert result.exit_code == 2
+
+
+def test_serve_without_the_web_extra_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from click.testing import CliRunner
+
+    from pathway.cli import cli
+
+    real = builtins.__import__
+
+    def no_uvicorn(name: str, *args: object, **kw: object) -> object:
+        if name == "uvicorn":
+            raise ImportError("planted", name="uvicorn")
+        return real(name, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_uvicorn)
+    result = CliRunner().invoke(cli, ["serve", "--port", "1"])
+    assert result.exit_code == 2 and "pip install 'pathway[web]'" in result.output
+    assert "Traceback" not in result.output

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
 from . import common
 
 
@@ -43,7 +42,7 @@ def serve(folder: Path | None, port: int, host: str, max_bytes: int, rules: str 
 
         from ..web.app import create_app
     except ImportError as exc:
-        raise InputError(
+        raise click.UsageError(
             f"pathway serve needs the web extra ({exc.name} is missing): pip install 'pathway[web]'"
         ) from None
     from ..io.document import Limits
