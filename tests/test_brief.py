@@ -103,6 +103,35 @@ def test_an_unknown_deciding_fact_is_an_open_item(engine: Assessor) -> None:
         assert item.question and item.why
 
 
+def test_a_stated_empty_list_and_an_open_classification(engine: Assessor) -> None:
+    rb = engine.rulebase
+    fat = pathway.load_product(EXAMPLES / "autologous-fat-graft.yaml", rb)
+    b = brief(rb, rb.briefs["fda-trg"], fat, engine.assess(fat, ["us"], AS_OF))
+    (stated,) = [line for s in b.sections for line in s.lines if line.fact == "combined_with"]
+    assert stated.kind == "statement" and stated.value == [] and "none" in stated.text
+    cart = pathway.load_product(EXAMPLES / "car-t-autologous.yaml", rb)
+    assessment = engine.assess(cart, ["eu"], AS_OF)
+    assert assessment.jurisdictions["eu"].classification is None
+    b = brief(rb, rb.briefs["ema-cat"], cart, assessment)
+    (section,) = [s for s in b.sections if s.id == "proposed_classification"]
+    opened = [line for line in section.lines if line.kind == "open"]
+    assert opened and "eu.gtmp" in opened[0].text and opened[0].open_item == 1
+    assert "classification still open" in brief_markdown.render(b)
+
+
+def test_a_line_break_in_the_product_cannot_forge_a_line(engine: Assessor) -> None:
+    rb = engine.rulebase
+    loaded = pathway.load_product(EXAMPLES / "amniotic-membrane-wound-cover.yaml", rb)
+    use = loaded.product.use.model_copy(update={"indication": "wounds\n- **Proposal**: us.361"})
+    forged = pathway.load_product(
+        loaded.product.model_copy(update={"processing": "unknown", "use": use}), rb
+    )
+    text = brief_markdown.render(
+        brief(rb, rb.briefs["fda-trg"], forged, engine.assess(forged, ["us"], AS_OF))
+    )
+    assert "\n- **Proposal**" not in text
+
+
 def test_a_section_for_another_track_says_it_does_not_apply(engine: Assessor) -> None:
     rb = engine.rulebase
     loaded = pathway.load_product(EXAMPLES / "jp-asrm-class2-autologous-msc.yaml", rb)

@@ -110,7 +110,7 @@ def test_comments_survive_an_answer() -> None:
     assert all(line in kept for line in comments) and "standard_procedure: none" in kept
 
 
-def test_a_determination_needs_its_reason() -> None:
+def test_an_answer_must_be_an_open_question_and_a_determination_needs_its_reason() -> None:
     c = client()
     page = c.post("/form", data={**AMNION_FORM, "csrf": token(c)}).text
     r = c.post(
@@ -118,12 +118,46 @@ def test_a_determination_needs_its_reason() -> None:
         data={**carry(page), "csrf": token(c), "fact": "us.no_such_fact", "answer": "true"},
     )
     assert r.status_code == 422 and "not an open question" in r.text
+    source = (EXAMPLES / "cn-gene-edited-pig-kidney-hospital-research.yaml").read_bytes()
+    page = c.post("/upload", files={"file": ("pig.yaml", source)}, data={"csrf": token(c)}).text
+    assert 'name="fact" value="cn.delimitation"' in page
+    form = {**carry(page), "csrf": token(c), "fact": "cn.delimitation", "answer": "drug"}
+    r = c.post("/answer", data=form)
+    assert r.status_code == 422 and "needs its reason" in r.text
+    r = c.post("/answer", data={**form, "reason": "NMPA letter, 2026-10-01"})
+    assert r.status_code == 200 and "NMPA letter, 2026-10-01" in product_yaml(r.text)
+    assert "fact: cn.delimitation" in product_yaml(r.text)
+
+
+def test_an_empty_list_answer_is_refused_and_none_must_be_said() -> None:
+    """Nothing ticked is no answer: it must not become an empty processing list, which would
+    decide a lighter pathway than the facts do."""
+    c = client()
+    source = "\n".join(
+        line for line in (EXAMPLES / "aci-chondrocytes-tep.yaml").read_text().splitlines()
+        if not line.startswith("processing")
+    ).encode()  # fmt: skip
+    page = c.post(
+        "/upload",
+        files={"file": ("aci.yaml", source)},
+        data={"csrf": token(c), "as_of": "2026-11-25"},
+    ).text
+    assert 'name="fact" value="processing"' in page
+    r = c.post("/answer", data={**carry(page), "csrf": token(c), "fact": "processing"})
+    assert r.status_code == 422 and "at least one item" in r.text
+    r = c.post(
+        "/answer", data={**carry(page), "csrf": token(c), "fact": "processing", "answer": "none"}
+    )
+    assert r.status_code == 200 and "processing: []" in product_yaml(r.text)
 
 
 @pytest.mark.parametrize(
     "path",
     ["../README.md", "/etc/passwd", "..%2fREADME.md", "%2e%2e/README.md", "svf-knee.yaml/..",
-     ".hidden.yaml", "", "nothing.yaml", "sub/../../README.md"],
+     ".hidden.yaml", "", "nothing.yaml", "sub/../../README.md",
+     "../tests/data/brief_structures.yaml", "..%2Ftests%2Fdata%2Fbrief_structures.yaml",
+     str(EXAMPLES.parent / "tests" / "data" / "brief_structures.yaml"),
+     "./../tests/data/brief_structures.yaml"],
 )  # fmt: skip
 def test_traversal_is_refused(path: str) -> None:
     r = client(EXAMPLES).get(f"/open?path={path}")
@@ -140,6 +174,77 @@ def test_a_symbolic_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     c = client(folder)
     assert c.get("/open?path=link.yaml").status_code == 404
     assert c.get("/open?path=real.yaml").status_code == 200
+    table = c.get("/portfolio").text
+    assert "a link out of the folder" in table
+    assert table.count("Autologous adipose SVF") == 1  # the real file's row only
+
+
+def test_an_unreadable_file_is_one_row_not_a_broken_page(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "good.yaml").write_bytes((EXAMPLES / "svf-knee.yaml").read_bytes())
+    locked = tmp_path / "locked.yaml"
+    locked.write_bytes(b"format: 1\nname: x\n")
+    locked.chmod(0)
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * 200_000)
+    try:
+        r = client(tmp_path).get("/portfolio")
+        assert r.status_code == 200 and "Autologous adipose SVF" in r.text
+        assert "larger than 100,000 bytes" in r.text
+        if os.geteuid() != 0:  # root reads a file of mode 000
+            assert "cannot read" in r.text
+        assert client(tmp_path).get("/open?path=big.yaml").status_code == 422
+    finally:
+        locked.chmod(0o600)
+
+
+def test_editing_in_the_form_keeps_what_the_form_does_not_show() -> None:
+    c = client()
+    source = (EXAMPLES / "related-donor-cord-blood.yaml").read_bytes()
+    page = c.post(
+        "/upload",
+        files={"file": ("cord.yaml", source)},
+        data={"csrf": token(c), "as_of": "2026-11-25"},
+    ).text
+    edit = c.post("/edit", data={**carry(page), "csrf": token(c)}).text
+    assert 'value="2026-11-25"' in edit
+    import re
+
+    form: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*checked', edit
+    ):
+        form.setdefault(name, []).append(value)
+    for name, options in re.findall(
+        r'<select id="[^"]+" name="([^"]+)">(.*?)</select>', edit, re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)" selected', options)
+        if chosen:
+            form[name] = [chosen.group(1)]
+    for name, value in re.findall(
+        r'<input id="[^"]+" name="([^"]+)" type="(?:text|date)"[^>]*value="([^"]*)"', edit
+    ):
+        if value:
+            form[name] = [value]
+    base = re.search(
+        r'<textarea name="base" hidden aria-hidden="true">\n?(.*?)</textarea>', edit, re.S
+    )
+    assert base
+    import html as html_
+
+    again = c.post(
+        "/form",
+        data={
+            **form,
+            "csrf": token(c),
+            "base": html_.unescape(base.group(1)),
+            "as_of": "2026-11-25",
+        },
+    )
+    assert again.status_code == 200
+    assert text(again.text, "row-us") == text(page, "row-us")
+    assert "new_safety_concern: false" in product_yaml(again.text)
 
 
 def test_without_a_folder_nothing_is_read_from_disk() -> None:
@@ -196,6 +301,17 @@ def test_only_the_hosts_it_serves() -> None:
     c = client()
     assert c.get("/", headers={"host": "evil.example"}).status_code == 400
     assert c.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200
+    lan = client(hosts=("127.0.0.1", "pathway.lan"))
+    assert lan.get("/", headers={"host": "pathway.lan:8000"}).status_code == 200
+
+
+def test_starlettes_own_errors_are_pages_with_the_disclaimer() -> None:
+    c = client()
+    for r in (c.get("/no/such/page"), c.get("/answer")):
+        assert r.status_code in (404, 405) and DISCLAIMER in r.text
+    many = {f"f{i}": "x" for i in range(2_100)}
+    r = c.post("/assess", data={**many, "csrf": token(c)})
+    assert r.status_code == 400 and DISCLAIMER in r.text
 
 
 def test_an_internal_error_is_a_page_not_a_traceback(

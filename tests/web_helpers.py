@@ -48,7 +48,8 @@ def product_yaml(page: str) -> str:
         r'<textarea name="product_yaml" hidden aria-hidden="true">(.*?)</textarea>', page, re.S
     )
     assert found, "no product on the page"
-    return html.unescape(found.group(1))
+    found_text = found.group(1)  # a browser drops the newline that opens a textarea
+    return html.unescape(found_text[1:] if found_text.startswith("\n") else found_text)
 
 
 def text(page: str, element_id: str) -> str:

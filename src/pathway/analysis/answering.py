@@ -21,6 +21,14 @@ def parse_answer(whatif: WhatIf, q: RankedQuestion, text: str) -> Any:
     definition = whatif.rb.facts[q.fact]
     if definition.is_list and q.item_field is None:
         items = [t.strip() for t in text.strip().strip("[]").split(",") if t.strip()]
+        if not items:
+            raise InputError(
+                "give at least one item, or `none` for an empty list (nothing answered is "
+                "not an answer)",
+                field=q.fact,
+            )
+        if items == ["none"]:
+            return []
         vocab = whatif.rb.vocabulary_for(q.fact)
         out = []
         for item in items:

@@ -40,7 +40,17 @@ def _claim(kind: Any, text: str, rule: str | None, citations: Any) -> BriefLine:
 
 
 def _unstated(value: Any) -> bool:
-    return value is None or value == "unknown" or value == []
+    return value is None or value == "unknown"
+
+
+def _item(value: Any) -> Any:
+    """A list item as the brief states it: a mapping as its kind with its other keys."""
+    if isinstance(value, dict):
+        rest = ", ".join(
+            f"{k}: {word(v)}" for k, v in value.items() if k != "kind" and v != "unknown"
+        )
+        return f"{value.get('kind')} ({rest})" if rest else str(value.get("kind"))
+    return value if isinstance(value, (bool, str)) else word(value)
 
 
 class _Filler:
@@ -86,13 +96,11 @@ class _Filler:
                 fact=name,
             )
         line, column = self.loaded.location(tuple(name.split(".")))
-        if isinstance(value, list):
-            shown: Any = [v if isinstance(v, (bool, str)) else word(v) for v in value]
-        else:
-            shown = value if isinstance(value, (bool, str)) else word(value)
+        shown: Any = [_item(v) for v in value] if isinstance(value, list) else _item(value)
+        said = word(shown) if shown != [] else "none (an empty list)"
         return BriefLine(
             kind="statement",
-            text=f"`{name}`: {word(shown)}",
+            text=f"`{name}`: {said}",
             fact=name,
             value=shown,
             location=SourceLocation(file=self.loaded.file, line=line, column=column, field=name),
@@ -133,9 +141,22 @@ class _Filler:
         for f in r.findings:
             if f.fact in deciding:
                 citations += [c for c in f.citations if c not in citations]
+        lines: list[BriefLine] = []
+        if r.classification is None and len(r.classification_candidates) > 1:
+            lines.append(
+                BriefLine(
+                    kind="open",
+                    text="The classification is open between "
+                    + ", ".join(r.classification_candidates)
+                    + ": the open items decide it, and none is proposed until they are answered",
+                    fact=jur.classification_fact,
+                    open_item=self.items[0].number if self.items else None,
+                )
+            )
         if r.status == "determined" and citations:
             shown = "; ".join(t for t in (r.classification_title, r.title) if t)
             return [
+                *lines,
                 BriefLine(
                     kind="conclusion",
                     text=f"The sponsor proposes, from the assessment: {shown}",
@@ -143,19 +164,25 @@ class _Filler:
                     value=r.pathway,
                     rule=next((f.rule for f in r.findings if f.fact == jur.pathway_fact), None),
                     citations=citations,
-                )
+                ),
             ]
         titles = [jur.pathways[c].title if c in jur.pathways else c for c in r.candidates]
+        decides = (
+            "The open items decide it"
+            if self.items
+            else "No question of the rule base decides it (see the notes: no rule may be in "
+            "force on the day assessed)"
+        )
         return [
+            *lines,
             BriefLine(
                 kind="open",
                 text="Undetermined: the facts stated leave the pathway open between "
                 + "; ".join(titles or ["the pathways of the rule base"])
-                + ". The open items decide it; no classification is proposed until they are "
-                "answered.",
+                + f". {decides}; no classification is proposed.",
                 fact=jur.pathway_fact,
                 open_item=self.items[0].number if self.items else None,
-            )
+            ),
         ]
 
     def _part(self, part: str) -> list[BriefLine]:
@@ -239,6 +266,7 @@ def brief(
         classification=r.classification,
         classification_title=r.classification_title,
         candidates=list(r.candidates),
+        classification_candidates=list(r.classification_candidates),
         sources=cite_all(template.citations),
         sections=[filler.section(s) for s in template.sections],
         open_items=filler.items,

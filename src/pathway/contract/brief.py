@@ -80,6 +80,9 @@ class Brief(Out):
     classification: str | None
     classification_title: str | None
     candidates: list[str]
+    classification_candidates: list[str] = Field(
+        default_factory=list, description="the classifications still possible while it is open"
+    )
     sources: list[CitationOut] = Field(description="the regulator's published structure")
     sections: list[BriefSection]
     open_items: list[OpenItem]

@@ -17,7 +17,14 @@ KIND_LABEL = {
 }
 
 
+def _flat(text: str) -> str:
+    """Text from a product file or the rule base on one line: a line break in it cannot start
+    a line of the draft (a forged "Proposal")."""
+    return " ".join(text.split())
+
+
 def _line(line: BriefLine) -> str:
+    line = line.model_copy(update={"text": _flat(line.text)})
     if line.kind == "statement":
         loc = line.location
         where = f"line {loc.line}" if loc and loc.line else "the product file"
@@ -43,10 +50,16 @@ def render(b: Brief) -> str:
             t for t in (b.classification_title, b.pathway_title) if t
         )
         assessed = f"{assessed} (`{b.pathway}`)"
-    else:
+        if b.classification is None and len(b.classification_candidates) > 1:
+            assessed += ", its classification still open between " + ", ".join(
+                f"`{c}`" for c in b.classification_candidates
+            )
+    elif b.candidates:
         assessed = "undetermined between " + ", ".join(f"`{c}`" for c in b.candidates)
+    else:
+        assessed = "undetermined"
     lines = [
-        f"# {b.title}: {b.product.name}",
+        f"# {b.title}: {_flat(b.product.name)}",
         "",
         f"> **Draft.** {b.disclaimer}",
         "",
@@ -69,8 +82,13 @@ def render(b: Brief) -> str:
             "",
         ]
     lines += ["## Open items", ""]
-    if not b.open_items:
+    if not b.open_items and b.status == "determined":
         lines += ["None: the facts stated decide every part of the assessment shown here.", ""]
+    elif not b.open_items:
+        lines += [
+            "None that a question could settle: the assessment is undetermined (see above).",
+            "",
+        ]
     for item in b.open_items:
         answers = (
             f" Possible answers: {', '.join(word(a) for a in item.answers)}."
@@ -79,7 +97,8 @@ def render(b: Brief) -> str:
         )
         sources = f" Sources: {_cites(item.citations, limit=3)}." if item.citations else ""
         lines.append(
-            f"{item.number}. **`{item.fact}`**: {_escape(item.question)} {item.why}.{answers}{sources}"
+            f"{item.number}. **`{item.fact}`**: {_flat(_escape(item.question))} {_flat(item.why)}."
+            f"{answers}{sources}"
         )
     lines.append("")
     return "\n".join(lines)

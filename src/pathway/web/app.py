@@ -6,6 +6,7 @@ carries the disclaimer."""
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import os
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -35,6 +37,7 @@ from ..product.load import LoadedProduct, load_product
 from ..rulebase.model import RuleBase
 from . import forms, guards
 from .portfolio import products as portfolio_products
+from .portfolio import read_bounded
 from .portfolio import row as portfolio_row
 
 DISCLAIMER = (
@@ -60,7 +63,7 @@ class Page:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.portfolio_memo: dict[tuple[str, str, _dt.date], Any] = {}
+        self.portfolio_memo: collections.OrderedDict[Any, Any] = collections.OrderedDict()
 
     # ------------------------------------------------------------------ rendering
 
@@ -89,6 +92,10 @@ class Page:
     def load(self, text: str, name: str) -> LoadedProduct:
         return load_product(text.encode("utf-8"), self.rb, limits=self.limits, name=name)
 
+    def carried(self, form: FormData) -> tuple[str, str, _dt.date]:
+        """The product a form carries: its YAML text, its file name, the day assessed."""
+        return _text(form, "product_yaml"), _text(form, "name") or "product.yaml", self.day(form)
+
     def day(self, form: FormData | None) -> _dt.date:
         given = str(form.get("as_of") or "") if form is not None else ""
         if not given:
@@ -104,12 +111,19 @@ class Page:
         loaded = self.load(text, name)
         assessment = self.assessor.assess(loaded, None, day)
         ranked = rank(self.whatif, loaded, assessment, day)
+        inputs = loaded.input_values(self.rb)
+        current = {
+            q.fact: [v.get("kind") if isinstance(v, dict) else v for v in inputs[q.fact]]
+            for q in ranked.questions
+            if isinstance(inputs.get(q.fact), list)
+        }
         return self.html(
             request,
             "assessment.html",
             assessment=assessment,
             ranked=ranked,
             terms=_terms(self.rb, ranked),
+            current=current,
             product_yaml=text,
             name=name,
             as_of=day.isoformat(),
@@ -139,7 +153,7 @@ def _terms(rb: RuleBase, ranked: QuestionsReport) -> dict[str, list[forms.Choice
 async def _form(request: Request) -> FormData:
     form = await request.form(max_files=1, max_fields=2_000)
     if not guards.csrf_ok(request.cookies.get(guards.CSRF_COOKIE), _text(form, guards.CSRF_FIELD)):
-        raise PermissionError
+        raise guards.CsrfError
     return form
 
 
@@ -182,8 +196,12 @@ def create_app(
         async def endpoint(request: Request) -> Response:
             try:
                 return await handler(request)
-            except PermissionError:
+            except guards.CsrfError:
                 return page.html(request, "forbidden.html", code=403)
+            except HTTPException as exc:  # Starlette's own limits (fields, part sizes)
+                return page.html(
+                    request, "http_error.html", code=exc.status_code, detail=exc.detail
+                )
             except PathwayError as exc:
                 return page.error(request, exc, code=500 if exc.exit_code == 3 else 422)
             except Exception as exc:  # never a traceback on the page
@@ -210,6 +228,7 @@ def create_app(
             rulebase, loaded.input_values(rulebase), loaded.product.jurisdictions or []
         )
         values["name"] = loaded.product.name
+        values["as_of"] = _text(form, "as_of")
         return page.html(
             request, "form.html", groups=forms.fields(rulebase), values=values, base=text,
             name=_text(form, "name"),
@@ -218,8 +237,11 @@ def create_app(
     async def from_form(request: Request) -> Response:
         form = await _form(request)
         name = _text(form, "name_file") or "product.yaml"
+        base = _text(form, "base") or None
+        if base is not None:
+            page.load(base, name)  # the hardened reader first: limits, depth, no tags
         try:
-            text = forms.to_yaml(rulebase, _lists(form), _text(form, "base") or None)
+            text = forms.to_yaml(rulebase, _lists(form), base)
             loaded = page.load(text, name)
         except InputError as exc:
             values = _lists(form)
@@ -257,25 +279,16 @@ def create_app(
         found = guards.product_path(root, given) if root is not None else None
         if found is None:
             return page.html(request, "not_found.html", code=404, path=given)
-        data = found.read_bytes()
-        if len(data) > limits.max_bytes:
-            raise InputError(f"larger than {limits.max_bytes:,} bytes", file=given)
+        data = read_bounded(found, limits, given)
         return page.assessed(request, data.decode("utf-8", "replace"), given, _dt.date.today())
 
     async def assess(request: Request) -> Response:
         form = await _form(request)
-        return page.assessed(
-            request, _text(form, "product_yaml"), _text(form, "name") or "product.yaml",
-            page.day(form),
-        )  # fmt: skip
+        return page.assessed(request, *page.carried(form))
 
     async def answer(request: Request) -> Response:
         form = await _form(request)
-        text, name, day = (
-            _text(form, "product_yaml"),
-            _text(form, "name") or "product.yaml",
-            page.day(form),
-        )
+        text, name, day = page.carried(form)
         loaded = page.load(text, name)
         before = page.assessor.assess(loaded, None, day)
         ranked = rank(page.whatif, loaded, before, day)
@@ -297,11 +310,7 @@ def create_app(
 
     async def what_if(request: Request) -> Response:
         form = await _form(request)
-        text, name, day = (
-            _text(form, "product_yaml"),
-            _text(form, "name") or "product.yaml",
-            page.day(form),
-        )
+        text, name, day = page.carried(form)
         loaded = page.load(text, name)
         lines = [line.strip() for line in _text(form, "changes").splitlines() if line.strip()]
         if not lines:
@@ -317,11 +326,7 @@ def create_app(
     async def download(request: Request) -> Response:
         form = await _form(request)
         kind = request.path_params["kind"]
-        text, name, day = (
-            _text(form, "product_yaml"),
-            _text(form, "name") or "product.yaml",
-            page.day(form),
-        )
+        text, name, day = page.carried(form)
         stem = Path(name).stem or "product"
         if kind == "yaml":
             page.load(text, name)
@@ -348,10 +353,8 @@ def create_app(
         wanted = params.get("pathway", "").strip()
         status = params.get("status", "")
         rows = [
-            portfolio_row(
-                page.assessor, limits, page.portfolio_memo, "/".join(parts), Path(path), day
-            )
-            for parts, path, _ in portfolio_products(root)
+            portfolio_row(page.assessor, limits, page.portfolio_memo, root, "/".join(parts), day)
+            for parts, _, _ in portfolio_products(root)
         ]
         shown = [
             r for r in rows
@@ -389,10 +392,18 @@ def create_app(
     ]
     # a body holds at most the product (max_bytes) and the form around it
     middleware = [
-        Middleware(guards.BoundedBody, limit=2 * limits.max_bytes + 65_536),
+        # URL-encoded, a byte of the product takes up to 3 bytes, a Japanese character 9
+        Middleware(guards.BoundedBody, limit=9 * limits.max_bytes + 65_536),
         Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return page.html(request, "http_error.html", code=exc.status_code, detail=exc.detail)
+
+    return Starlette(
+        routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error}
+    )
 
 
 def _multi(rb: RuleBase) -> set[str]:

@@ -101,6 +101,13 @@ def _typed(rb: RuleBase, name: str, text: str) -> Any:
     return text
 
 
+def _get(data: Any, name: str) -> Any:
+    node = data
+    for part in name.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, list) else None
+
+
 def _remove(data: Any, name: str) -> None:
     *parents, last = name.split(".")
     node = data
@@ -139,7 +146,15 @@ def to_yaml(rb: RuleBase, form: Mapping[str, Sequence[str]], base: str | None = 
                 wrong = [v for v in given if v not in known]
                 if wrong:
                     raise InputError(f"{wrong[0]!r} is not one of the choices", field=field.name)
-                yaml_edit.set_field(data, field.name, [v for v in given if v != NONE])
+                # an item the file gives as a mapping ({kind: ..., new_safety_concern: false})
+                # stays as it is while its kind is still ticked
+                before = {
+                    item.get("kind"): item
+                    for item in _get(data, field.name) or ()
+                    if isinstance(item, dict)
+                }
+                items = [dict(before[v]) if v in before else v for v in given if v != NONE]
+                yaml_edit.set_field(data, field.name, items)
             elif field.kind == "words":
                 items = [w.strip() for v in given for w in v.split(",") if w.strip()]
                 if items:

@@ -10,6 +10,12 @@ from pathlib import Path
 from typing import Any
 
 CSRF_COOKIE = "pathway_csrf"
+
+
+class CsrfError(Exception):
+    """A form without this browser's token."""
+
+
 CSRF_FIELD = "csrf"
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -94,7 +100,8 @@ class BoundedBody:
 async def _too_large(send: Any, limit: int) -> None:
     body = (
         f"<!doctype html><title>Too large</title><p>The request is larger than {limit:,} bytes, "
-        "the most pathway reads. A product file is a few kilobytes.</p>"
+        "the most pathway reads. A product file is a few kilobytes.</p><p><strong>Decision "
+        "support, not legal advice.</strong></p>"
     ).encode()
     await send(
         {
