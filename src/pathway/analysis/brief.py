@@ -28,11 +28,7 @@ DISCLAIMER = (
 
 def _said(value: Any) -> str:
     """A fact's value as a sentence says it."""
-    return (
-        {True: "yes", False: "no"}.get(value, word(value))
-        if isinstance(value, bool)
-        else word(value)
-    )
+    return "yes" if value is True else "no" if value is False else word(value)
 
 
 def _claim(kind: Any, text: str, rule: str | None, citations: Any) -> BriefLine:
@@ -79,6 +75,7 @@ class _Filler:
             for i, q in enumerate(result.questions, 1)
         ]
         self.numbers = {item.fact: item.number for item in self.items}
+        self.first = self.items[0].number if self.items else None  # what an open outcome points to
 
     def _open(self, fact: str, text: str) -> BriefLine | None:
         number = self.numbers.get(fact)
@@ -137,10 +134,7 @@ class _Filler:
         r = self.result
         jur = self.rb.jurisdictions[self.template.jurisdiction]
         deciding = {jur.pathway_fact, jur.classification_fact}
-        citations = cite_all(())
-        for f in r.findings:
-            if f.fact in deciding:
-                citations += [c for c in f.citations if c not in citations]
+        citations = cite_all(c for f in r.findings if f.fact in deciding for c in f.citations)
         lines: list[BriefLine] = []
         if r.classification is None and len(r.classification_candidates) > 1:
             lines.append(
@@ -150,7 +144,7 @@ class _Filler:
                     + ", ".join(r.classification_candidates)
                     + ": the open items decide it, and none is proposed until they are answered",
                     fact=jur.classification_fact,
-                    open_item=self.items[0].number if self.items else None,
+                    open_item=self.first,
                 )
             )
         if r.status == "determined" and citations:
@@ -181,7 +175,7 @@ class _Filler:
                 + "; ".join(titles or ["the pathways of the rule base"])
                 + f". {decides}; no classification is proposed.",
                 fact=jur.pathway_fact,
-                open_item=self.items[0].number if self.items else None,
+                open_item=self.first,
             ),
         ]
 
@@ -219,7 +213,7 @@ class _Filler:
                     text="Does not apply to this product as assessed: it is for "
                     + ", ".join(spec.when)
                     + ", and the assessment's candidates are "
-                    + (", ".join(c for c in r.candidates) or "none")
+                    + (", ".join(r.candidates) or "none")
                     + ".",
                 )
             )

@@ -26,7 +26,6 @@ def _side(side: ConceptSide, result: JurisdictionResult) -> DivergenceSide:
             jurisdiction=side.jurisdiction, fact=side.fact, says="open: not decided by the facts"
         )
     value = found[0].value
-    citations = {(c.ref, c.url): c for f in found for c in f.citations}
     return DivergenceSide(
         jurisdiction=side.jurisdiction,
         fact=side.fact,
@@ -34,7 +33,7 @@ def _side(side: ConceptSide, result: JurisdictionResult) -> DivergenceSide:
         heavier=value == side.heavier if isinstance(value, bool) else None,
         says=side.says(value) or str(value),
         rules=list(dict.fromkeys(f.rule for f in found)),
-        citations=list(citations.values()),
+        citations=cite_all(c for f in found for c in f.citations),
     )
 
 

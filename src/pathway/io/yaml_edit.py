@@ -74,6 +74,22 @@ def set_field(data: Any, field: str, value: Any) -> None:
     node[last] = _node(value)
 
 
+def get_field(data: Any, field: str) -> Any:
+    """The value of dotted ``field`` in ``data`` (None where a part is missing)."""
+    node = data
+    for part in field.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def remove_field(data: Any, field: str) -> None:
+    """Remove dotted ``field`` from ``data`` (nothing happens where it is missing)."""
+    *parents, last = field.split(".")
+    parent = get_field(data, ".".join(parents)) if parents else data
+    if isinstance(parent, dict):
+        parent.pop(last, None)
+
+
 def add_determination(data: Any, entry: dict[str, Any]) -> None:
     """Append (or replace, for the same fact) an entry of ``determinations``."""
     items = data.get("determinations")

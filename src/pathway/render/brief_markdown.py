@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..contract.brief import Brief, BriefLine
 from ..text import word
-from .markdown import _cites, _escape
+from .markdown import cites, escape
 
 KIND_LABEL = {
     "finding": "Finding",
@@ -24,23 +24,23 @@ def _flat(text: str) -> str:
 
 
 def _line(line: BriefLine) -> str:
-    line = line.model_copy(update={"text": _flat(line.text)})
+    text = _flat(line.text)
     if line.kind == "statement":
         loc = line.location
         where = f"line {loc.line}" if loc and loc.line else "the product file"
-        return f"- {line.text} (product file, {where})"
+        return f"- {text} (product file, {where})"
     if line.kind == "open":
         item = f" (open item {line.open_item})" if line.open_item else ""
-        return f"- **Open**: {line.text}{item}"
+        return f"- **Open**: {text}{item}"
     if line.kind == "fill":
-        return f"- **To complete**: {line.text}"
+        return f"- **To complete**: {text}"
     if line.kind == "info":
-        return f"- *{line.text}*"
+        return f"- *{text}*"
     rule = f" (`{line.rule}`)" if line.rule else ""
     because = f" Because: {'; '.join(line.because)}." if line.because else ""
     return (
-        f"- **{KIND_LABEL[line.kind]}**{rule}: {line.text}.{because} "
-        f"Sources: {_cites(line.citations, limit=4)}"
+        f"- **{KIND_LABEL[line.kind]}**{rule}: {text}.{because} "
+        f"Sources: {cites(line.citations, limit=4)}"
     )
 
 
@@ -66,7 +66,7 @@ def render(b: Brief) -> str:
         f"- To: {b.regulator}",
         f"- What it is for: {b.purpose}",
         f"- How to send it: {b.submit}",
-        f"- Structure followed: {_cites(b.sources, limit=6)}",
+        f"- Structure followed: {cites(b.sources, limit=6)}",
         f"- Product file: `{b.product.file}` (sha256 `{b.product.sha256[:16]}…`)",
         f"- Assessed by pathway as of {b.as_of.isoformat()}, rule base {b.rulebase.version}: "
         f"{b.jurisdiction_name}, {assessed}",
@@ -76,7 +76,7 @@ def render(b: Brief) -> str:
         lines += [
             f"## {number}. {section.title}",
             "",
-            f"*The regulator asks for:* {section.asks} ({_cites(section.sources, limit=3)})",
+            f"*The regulator asks for:* {section.asks} ({cites(section.sources, limit=3)})",
             "",
             *(_line(line) for line in section.lines),
             "",
@@ -95,9 +95,9 @@ def render(b: Brief) -> str:
             if item.answers
             else ""
         )
-        sources = f" Sources: {_cites(item.citations, limit=3)}." if item.citations else ""
+        sources = f" Sources: {cites(item.citations, limit=3)}." if item.citations else ""
         lines.append(
-            f"{item.number}. **`{item.fact}`**: {_flat(_escape(item.question))} {_flat(item.why)}."
+            f"{item.number}. **`{item.fact}`**: {_flat(escape(item.question))} {_flat(item.why)}."
             f"{answers}{sources}"
         )
     lines.append("")

@@ -18,7 +18,7 @@ from .text import attribute_lines, open_answer
 KEY_OBLIGATIONS = 4
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -27,7 +27,7 @@ def _cite(c: CitationOut) -> str:
     return f"[{c.ref}]({c.url}){original}"
 
 
-def _cites(citations: Sequence[CitationOut], limit: int = 3) -> str:
+def cites(citations: Sequence[CitationOut], limit: int = 3) -> str:
     shown = [_cite(c) for c in citations[:limit]]
     if len(citations) > limit:
         shown.append(f"and {len(citations) - limit} more")
@@ -79,7 +79,7 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
                 )
                 lines.append(
                     f"{pad}- `{f.fact}` = `{_value(f.value)}`: {f.title} ({rule}; "
-                    f"{_cites(f.citations)})"
+                    f"{cites(f.citations)})"
                 )
             elif step.use is not None:
                 place = where(step.use)
@@ -103,14 +103,14 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
                 when += f" ({o.due_basis})"
             if o.deadline and not o.due:
                 when += f"; {o.deadline}"
-            lines.append(f"| {_escape(o.title)} | {_escape(when)} | {_cites(o.citations)} |")
+            lines.append(f"| {escape(o.title)} | {escape(when)} | {cites(o.citations)} |")
             for c in o.citations:
                 cited.setdefault(c.ref, c)
         lines.append("")
     if result.options:
         lines += ["### Options", "", "| option | eligible | source |", "|---|---|---|"]
         for opt in result.options:
-            lines.append(f"| {_escape(opt.title)} | {opt.eligible} | {_cites(opt.citations)} |")
+            lines.append(f"| {escape(opt.title)} | {opt.eligible} | {cites(opt.citations)} |")
         lines.append("")
     if result.questions:
         lines += ["### Open questions", ""]
@@ -123,7 +123,7 @@ def jurisdiction(code: str, result: JurisdictionResult) -> list[str]:
     if result.notes:
         lines += ["### Notes", ""]
         for n in result.notes:
-            refs = f" ({_cites(n.citations)})" if n.citations else ""
+            refs = f" ({cites(n.citations)})" if n.citations else ""
             lines.append(f"- {n.text}{refs}")
         lines.append("")
     if cited:
@@ -156,8 +156,8 @@ def comparison(assessment: Assessment) -> list[str]:
             if o.due or o.deadline
         ]
         lines.append(
-            f"| {code.upper()} ({_escape(r.name)}) | {pathway} | {_premarket(r)} | "
-            f"{_escape('; '.join(shown)) or '-'} | {_escape('; '.join(limits)) or '-'} |"
+            f"| {code.upper()} ({escape(r.name)}) | {pathway} | {_premarket(r)} | "
+            f"{escape('; '.join(shown)) or '-'} | {escape('; '.join(limits)) or '-'} |"
         )
     lines.append("")
     return lines
@@ -177,7 +177,7 @@ def parted(a: Assessment) -> list[str]:
     ]
     for d in a.divergences:
         lines += [
-            f"### {_escape(d.title)}",
+            f"### {escape(d.title)}",
             "",
             "| Jurisdiction | Regime | Its test says | Sources |",
             "|---|---|---|---|",
@@ -185,8 +185,8 @@ def parted(a: Assessment) -> list[str]:
         for side in d.sides:
             regime = {True: "heavier", False: "lighter", None: "-"}[side.heavier]
             lines.append(
-                f"| {side.jurisdiction.upper()} | {regime} | {_escape(side.says)} | "
-                f"{_cites(side.citations) or '-'} |"
+                f"| {side.jurisdiction.upper()} | {regime} | {escape(side.says)} | "
+                f"{cites(side.citations) or '-'} |"
             )
         lines.append("")
     return lines

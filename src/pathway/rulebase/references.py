@@ -37,12 +37,13 @@ class Citation:
         return made
 
 
-def cite_all(citations: Iterable[Citation]) -> list[CitationOut]:
-    """Citations as the assessment shows them, each (reference, URL) once, in order."""
+def cite_all(citations: Iterable[Citation | CitationOut]) -> list[CitationOut]:
+    """Citations as the assessment shows them, each (reference, URL) once, in order (rule-base
+    citations, or the citations of several findings merged)."""
     out: dict[tuple[str, str], CitationOut] = {}
     for c in citations:
         if (c.ref, c.url) not in out:
-            out[(c.ref, c.url)] = c.out()
+            out[(c.ref, c.url)] = c.out() if isinstance(c, Citation) else c
     return list(out.values())
 
 

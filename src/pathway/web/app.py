@@ -46,6 +46,11 @@ DISCLAIMER = (
     "the facts given do not decide it."
 )
 STYLE = (Path(__file__).parent / "static" / "style.css").read_bytes()
+DOWNLOADS = {  # kind: (file suffix, media type)
+    "yaml": (".yaml", "application/yaml"),
+    "markdown": (".md", "text/markdown"),
+    "json": (".json", "application/json"),
+}
 
 
 class Page:
@@ -64,6 +69,8 @@ class Page:
             lstrip_blocks=True,
         )
         self.portfolio_memo: collections.OrderedDict[Any, Any] = collections.OrderedDict()
+        self.groups = forms.fields(rulebase)  # the product form, made once
+        self.multi = forms.multi_fields(self.groups)
 
     # ------------------------------------------------------------------ rendering
 
@@ -79,13 +86,10 @@ class Page:
         )
         response = HTMLResponse(body, status_code=code)
         response.set_cookie(guards.CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
-        _secure(response)
         return response
 
-    def error(
-        self, request: Request, exc: PathwayError, code: int = 422, **context: Any
-    ) -> Response:
-        return self.html(request, "error.html", code=code, error=exc, **context)
+    def error(self, request: Request, exc: PathwayError, code: int = 422) -> Response:
+        return self.html(request, "error.html", code=code, error=exc)
 
     # ------------------------------------------------------------------ products
 
@@ -96,8 +100,8 @@ class Page:
         """The product a form carries: its YAML text, its file name, the day assessed."""
         return _text(form, "product_yaml"), _text(form, "name") or "product.yaml", self.day(form)
 
-    def day(self, form: FormData | None) -> _dt.date:
-        given = str(form.get("as_of") or "") if form is not None else ""
+    def day(self, form: FormData) -> _dt.date:
+        given = _text(form, "as_of")
         if not given:
             return _dt.date.today()
         try:
@@ -111,11 +115,9 @@ class Page:
         loaded = self.load(text, name)
         assessment = self.assessor.assess(loaded, None, day)
         ranked = rank(self.whatif, loaded, assessment, day)
-        inputs = loaded.input_values(self.rb)
+        stated = forms.values_of(self.rb, loaded.input_values(self.rb), [])
         current = {
-            q.fact: [v.get("kind") if isinstance(v, dict) else v for v in inputs[q.fact]]
-            for q in ranked.questions
-            if isinstance(inputs.get(q.fact), list)
+            q.fact: stated.get(q.fact) or [] for q in ranked.questions if q.fact in self.multi
         }
         return self.html(
             request,
@@ -131,22 +133,13 @@ class Page:
         )
 
 
-def _secure(response: Response) -> None:
-    response.headers["content-security-policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    )
-    response.headers["x-content-type-options"] = "nosniff"
-    response.headers["referrer-policy"] = "no-referrer"
-
-
 def _terms(rb: RuleBase, ranked: QuestionsReport) -> dict[str, list[forms.Choice]]:
     """The choices a list question offers (its vocabulary's terms), by fact."""
     out = {}
     for q in ranked.questions:
         definition = rb.facts.get(q.fact)
         if definition is not None and definition.is_list and q.item_field is None:
-            out[q.fact] = list(forms._choices(rb, q.fact))
+            out[q.fact] = list(forms.choices(rb, q.fact))
     return out
 
 
@@ -173,13 +166,11 @@ def _lists(form: FormData) -> dict[str, list[str]]:
 
 def _download(text: str, filename: str, media: str) -> Response:
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in filename) or "product"
-    response = Response(
+    return Response(
         text.encode("utf-8"),
         media_type=media,
         headers={"content-disposition": f'attachment; filename="{safe}"'},
     )
-    _secure(response)
-    return response
 
 
 def create_app(
@@ -198,10 +189,8 @@ def create_app(
                 return await handler(request)
             except guards.CsrfError:
                 return page.html(request, "forbidden.html", code=403)
-            except HTTPException as exc:  # Starlette's own limits (fields, part sizes)
-                return page.html(
-                    request, "http_error.html", code=exc.status_code, detail=exc.detail
-                )
+            except HTTPException:  # Starlette's own limits (fields, part sizes): http_error
+                raise
             except PathwayError as exc:
                 return page.error(request, exc, code=500 if exc.exit_code == 3 else 422)
             except Exception as exc:  # never a traceback on the page
@@ -218,7 +207,7 @@ def create_app(
         return page.html(request, "index.html", max_bytes=limits.max_bytes)
 
     async def new(request: Request) -> Response:
-        return page.html(request, "form.html", groups=forms.fields(rulebase), values={}, base="")
+        return page.html(request, "form.html", groups=page.groups, values={}, base="")
 
     async def edit(request: Request) -> Response:
         form = await _form(request)
@@ -230,7 +219,7 @@ def create_app(
         values["name"] = loaded.product.name
         values["as_of"] = _text(form, "as_of")
         return page.html(
-            request, "form.html", groups=forms.fields(rulebase), values=values, base=text,
+            request, "form.html", groups=page.groups, values=values, base=text,
             name=_text(form, "name"),
         )  # fmt: skip
 
@@ -241,18 +230,15 @@ def create_app(
         if base is not None:
             page.load(base, name)  # the hardened reader first: limits, depth, no tags
         try:
-            text = forms.to_yaml(rulebase, _lists(form), base)
-            loaded = page.load(text, name)
+            text = forms.to_yaml(rulebase, page.groups, _lists(form), base)
+            page.load(text, name)  # a product the contract refuses goes back to the form
         except InputError as exc:
             values = _lists(form)
-            flat = {
-                k: (v if len(v) > 1 or k in _multi(rulebase) else v[0]) for k, v in values.items()
-            }
+            flat = {k: (v if len(v) > 1 or k in page.multi else v[0]) for k, v in values.items()}
             return page.html(
-                request, "form.html", code=422, groups=forms.fields(rulebase), values=flat,
+                request, "form.html", code=422, groups=page.groups, values=flat,
                 base=_text(form, "base"), error=exc,
             )  # fmt: skip
-        del loaded
         return page.assessed(request, text, name, page.day(form))
 
     async def upload(request: Request) -> Response:
@@ -301,10 +287,9 @@ def create_app(
         value = parse_answer(page.whatif, q, said)
         data = yaml_edit.load_text(text, name)
         write_answer(page.whatif, loaded, q, data, value, _text(form, "reason"))
-        answered = yaml_edit.dump_text(data)
-        page.load(answered, name)  # an answer that contradicts another fact is refused here
+        # assessed() refuses an answer that contradicts another fact, with its message
         return page.assessed(
-            request, answered, name, day, answered_fact=fact, answered_value=said,
+            request, yaml_edit.dump_text(data), name, day, answered_fact=fact, answered_value=said,
             before={code: r.pathway for code, r in before.jurisdictions.items()},
         )  # fmt: skip
 
@@ -326,23 +311,19 @@ def create_app(
     async def download(request: Request) -> Response:
         form = await _form(request)
         kind = request.path_params["kind"]
+        if kind not in DOWNLOADS:
+            return page.html(request, "not_found.html", code=404, path=kind)
+        suffix, media = DOWNLOADS[kind]
         text, name, day = page.carried(form)
-        stem = Path(name).stem or "product"
-        if kind == "yaml":
-            page.load(text, name)
-            return _download(text, f"{stem}.yaml", "application/yaml")
         loaded = page.load(text, name)
-        assessment = page.assessor.assess(loaded, None, day)
-        from .. import render
-        from ..render import json as json_format
+        if kind == "yaml":
+            body = text
+        else:
+            from .. import render
 
-        if kind == "markdown":
-            return _download(
-                render.assessment("markdown", assessment), f"{stem}.md", "text/markdown"
-            )
-        if kind == "json":
-            return _download(json_format.render([assessment]), f"{stem}.json", "application/json")
-        return page.html(request, "not_found.html", code=404, path=kind)
+            body = render.assessment(kind, page.assessor.assess(loaded, None, day))
+            body += "\n" if kind == "json" else ""
+        return _download(body, f"{Path(name).stem or 'product'}{suffix}", media)
 
     async def portfolio(request: Request) -> Response:
         if root is None:
@@ -368,9 +349,7 @@ def create_app(
         )  # fmt: skip
 
     async def style(request: Request) -> Response:
-        response = Response(STYLE, media_type="text/css")
-        _secure(response)
-        return response
+        return Response(STYLE, media_type="text/css")
 
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -392,6 +371,7 @@ def create_app(
     ]
     # a body holds at most the product (max_bytes) and the form around it
     middleware = [
+        Middleware(guards.SecureHeaders),
         # URL-encoded, a byte of the product takes up to 3 bytes, a Japanese character 9
         Middleware(guards.BoundedBody, limit=9 * limits.max_bytes + 65_536),
         Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
@@ -404,9 +384,3 @@ def create_app(
     return Starlette(
         routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error}
     )
-
-
-def _multi(rb: RuleBase) -> set[str]:
-    return {f.name for g in forms.fields(rb) for f in g.fields if f.kind == "multi"} | {
-        "jurisdictions"
-    }

@@ -51,7 +51,8 @@ class Group:
     fields: tuple[Field, ...]
 
 
-def _choices(rb: RuleBase, name: str) -> tuple[Choice, ...]:
+def choices(rb: RuleBase, name: str) -> tuple[Choice, ...]:
+    """The choices of input fact ``name``: its vocabulary's terms, yes and no, or its values."""
     definition = rb.facts[name]
     vocab = rb.vocabulary_for(name)
     if vocab is not None:
@@ -76,9 +77,9 @@ def fields(rb: RuleBase) -> tuple[Group, ...]:
             kind = "multi" if definition.values else "words"
         else:
             kind = "select"
-        choices = _choices(rb, name) if kind in ("select", "multi") else ()
+        offered = choices(rb, name) if kind in ("select", "multi") else ()
         placed[group].append(
-            Field(name, kind, definition.question or name, definition.help, choices)
+            Field(name, kind, definition.question or name, definition.help, offered)
         )
     return tuple(Group(g[0], g[1], tuple(placed[g[0]])) for g in GROUPS)
 
@@ -101,27 +102,22 @@ def _typed(rb: RuleBase, name: str, text: str) -> Any:
     return text
 
 
-def _get(data: Any, name: str) -> Any:
-    node = data
-    for part in name.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node if isinstance(node, list) else None
+def multi_fields(groups: Sequence[Group]) -> frozenset[str]:
+    """The fields that take several values (checkboxes), and the jurisdictions."""
+    return frozenset(
+        [f.name for g in groups for f in g.fields if f.kind == "multi"] + ["jurisdictions"]
+    )
 
 
-def _remove(data: Any, name: str) -> None:
-    *parents, last = name.split(".")
-    node = data
-    for part in parents:
-        node = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(node, dict):
-            return
-    if isinstance(node, dict):
-        node.pop(last, None)
-
-
-def to_yaml(rb: RuleBase, form: Mapping[str, Sequence[str]], base: str | None = None) -> str:
-    """The product file a submitted form describes: onto ``base`` (a product file's text,
-    whose comments and other keys stay) or a new one. A field left unknown is removed."""
+def to_yaml(
+    rb: RuleBase,
+    groups: Sequence[Group],
+    form: Mapping[str, Sequence[str]],
+    base: str | None = None,
+) -> str:
+    """The product file a submitted form (of the fields ``groups``) describes: onto ``base`` (a
+    product file's text, whose comments and other keys stay) or a new one. A field left unknown
+    is removed."""
     data = yaml_edit.load_text(base, "product") if base else None
     if not isinstance(data, dict):
         data = yaml_edit.load_text("format: 1\n", "product")
@@ -135,12 +131,12 @@ def to_yaml(rb: RuleBase, form: Mapping[str, Sequence[str]], base: str | None = 
         yaml_edit.set_field(data, "jurisdictions", codes)
     else:
         data.pop("jurisdictions", None)
-    for group in fields(rb):
+    for group in groups:
         for field in group.fields:
             given = [v.strip() for v in form.get(field.name, ()) if v.strip()]
             if field.kind == "multi":
                 if not given:
-                    _remove(data, field.name)
+                    yaml_edit.remove_field(data, field.name)
                     continue
                 known = {c.value for c in field.choices} | {"unknown", NONE}
                 wrong = [v for v in given if v not in known]
@@ -148,9 +144,10 @@ def to_yaml(rb: RuleBase, form: Mapping[str, Sequence[str]], base: str | None = 
                     raise InputError(f"{wrong[0]!r} is not one of the choices", field=field.name)
                 # an item the file gives as a mapping ({kind: ..., new_safety_concern: false})
                 # stays as it is while its kind is still ticked
+                stated = yaml_edit.get_field(data, field.name)
                 before = {
                     item.get("kind"): item
-                    for item in _get(data, field.name) or ()
+                    for item in (stated if isinstance(stated, list) else ())
                     if isinstance(item, dict)
                 }
                 items = [dict(before[v]) if v in before else v for v in given if v != NONE]
@@ -160,9 +157,9 @@ def to_yaml(rb: RuleBase, form: Mapping[str, Sequence[str]], base: str | None = 
                 if items:
                     yaml_edit.set_field(data, field.name, items)
                 else:
-                    _remove(data, field.name)
+                    yaml_edit.remove_field(data, field.name)
             elif not given or given[0] == "unknown":
-                _remove(data, field.name)
+                yaml_edit.remove_field(data, field.name)
             else:
                 yaml_edit.set_field(data, field.name, _typed(rb, field.name, given[0]))
     return yaml_edit.dump_text(data)
