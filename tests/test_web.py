@@ -70,6 +70,13 @@ def test_an_invalid_file_gives_its_line_not_a_traceback() -> None:
     assert r.status_code == 422 and "UTF-8" in r.text
 
 
+def test_open_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    text = (EXAMPLES / "svf-knee.yaml").read_bytes()
+    (tmp_path / "latin1.yaml").write_bytes(text.replace(b"knee", b"genou \xe9"))
+    r = client(tmp_path).get("/open?path=latin1.yaml")
+    assert r.status_code == 422 and "not valid UTF-8" in r.text and "latin1.yaml" in r.text
+
+
 def test_what_if_and_downloads_round_trip() -> None:
     c = client()
     page = c.post("/form", data={**AMNION_FORM, "csrf": token(c)}).text

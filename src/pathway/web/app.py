@@ -33,6 +33,7 @@ from ..assessment.assessor import Assessor
 from ..errors import InputError, PathwayError
 from ..io import yaml_edit
 from ..io.document import DEFAULT_LIMITS, Limits
+from ..io.read import decode_text
 from ..product.load import LoadedProduct, load_product
 from ..rulebase.model import RuleBase
 from . import forms, guards
@@ -254,19 +255,15 @@ def create_app(
                 file=name,
             )
             return page.error(request, too_large, code=413)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("the file is not UTF-8 text", file=name) from None
-        return page.assessed(request, text, name, page.day(form))
+        return page.assessed(request, decode_text(data, name, limits), name, page.day(form))
 
     async def open_file(request: Request) -> Response:
         given = request.query_params.get("path", "")
         found = guards.product_path(root, given) if root is not None else None
         if found is None:
             return page.html(request, "not_found.html", code=404, path=given)
-        data = read_bounded(found, limits, given)
-        return page.assessed(request, data.decode("utf-8", "replace"), given, _dt.date.today())
+        text = decode_text(read_bounded(found, limits, given), given, limits)
+        return page.assessed(request, text, given, _dt.date.today())
 
     async def assess(request: Request) -> Response:
         form = await _form(request)
