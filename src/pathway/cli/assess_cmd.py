@@ -54,8 +54,8 @@ def assess(
     color = output is None and sys.stdout.isatty()
     ctx = click.get_current_context()
     found = None
+    options = replay.shaping(ctx.params, as_of=day, color=color)
     if len(products) == 1 and not jsonl_input:
-        options = replay.shaping(ctx.params, as_of=day, color=color)
         found = replay.key("assess", products[0], rules, max_bytes, options)
         answer = replay.recall(found)
         if answer is not None:
@@ -75,6 +75,7 @@ def assess(
         explain=explain,
         color=color,
         horizon=horizon,
+        remember=replay.per_product("assess", rules, max_bytes, options),
     )
     failed = crashed = 0
 
@@ -92,6 +93,8 @@ def assess(
     with common.Output(output, keep=found is not None) as out:
         for text in render.joined(fmt, pieces(), single=len(tasks) == 1):
             out.write(text)
+    if job.remember is not None:
+        replay.tidy()
     code = exit_codes.of_batch(failed, crashed)
     if out.written is not None and len(tasks) == 1 and not failed and not crashed:
         replay.keep(found, "".join(out.written), code)

@@ -104,8 +104,8 @@ def check(
     color = output is None and sys.stdout.isatty()
     ctx = click.get_current_context()
     found = None
+    options = replay.shaping(ctx.params, as_of=day, color=color)
     if len(products) == 1 and not (jsonl_input or reports or baseline or write_baseline or since):
-        options = replay.shaping(ctx.params, as_of=day, color=color)
         found = replay.key("check", products[0], rules, max_bytes, options)
         answer = replay.recall(found)
         if answer is not None:
@@ -138,6 +138,10 @@ def check(
         since=since,
         write_baseline=write_baseline,
         horizon=horizon,
+        # a product's results are kept unless they depend on other files than its own
+        remember=None
+        if baseline or write_baseline or since
+        else replay.per_product("check", rules, max_bytes, options),
     )
     results: list[CheckResult] = []
     errors: list[CheckError] = []
@@ -163,6 +167,8 @@ def check(
             f"internal error: {outcome.error}",
         )
         errors.append(CheckError(file=file, line=line, column=column, field=field, message=message))
+    if job.remember is not None:
+        replay.tidy()
     count = len(tasks)
     report = checker.report(results, errors, count, day, ahead)
     if write_baseline:

@@ -2,15 +2,29 @@
 
 Jobs are picklable data; ``setup`` builds what they need once per worker process (the rule base,
 from the disk cache, and an assessor or a checker).
+
+Each product's answer is kept (``remember``, ``cli.replay.PerProduct``): the rendered text of an
+assessment, the results of a check, in the disk cache under a key made of everything the whole
+run's answer is keyed by (``cli.replay``) and the product's name and sha256. A product already
+answered with the same bytes, options, rule base and code is not assessed again: a CI pipeline
+that checks a directory on every commit assesses only the files that changed. The job assesses
+the very bytes the key was made of, and keeps an answer only if the rule files still have the
+sha256 the key was made with (a worker whose rule base was read from other files keeps none).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..batch import Task
+from .replay import PerProduct, file_bytes
+
+KIND = "product"  # the disk cache's kind of a product's kept answer
 
 
 @dataclass
@@ -22,6 +36,7 @@ class _Products:
     as_of: _dt.date
     max_bytes: int
     engine: str = "engine"
+    remember: PerProduct | None = None  # keep each product's answer (None: do not)
     context: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def setup(self) -> None:
@@ -30,6 +45,46 @@ class _Products:
 
         rulebase = load_rulebase(self.rules)
         self.context.update(rulebase=rulebase, assessor=Assessor(rulebase, self.engine))  # type: ignore[arg-type]
+        if self.remember is not None and rulebase.sha256 == self.remember.rules_sha:
+            self.context["remember"] = self.remember
+
+    def answer(
+        self,
+        task: Task,
+        compute: Callable[[Task], Any],
+        encode: Callable[[Any], Any],
+        decode: Callable[[Any], Any],
+    ) -> Any:
+        """``compute(task)``, or the answer kept for the same product (``encode`` makes it JSON
+        data for the cache, ``decode`` reads it back; a product that cannot be read is never
+        kept: its error is computed every time)."""
+        remember: PerProduct | None = self.context.get("remember")
+        data = self.source_bytes(task) if remember is not None else None
+        if remember is None or data is None:
+            return compute(task)
+        from ..rulebase import cache as disk_cache
+
+        parts = remember.parts_for(task.name, data)
+        found = disk_cache.load(KIND, *parts, decode=decode)
+        if found is not None:
+            return found
+        value = compute(Task(task.index, task.name, data, task.line))  # the bytes keyed
+        try:
+            kept = encode(value)
+        except (TypeError, ValueError):
+            return value  # an answer the cache does not hold
+        if remember.unchanged():
+            disk_cache.store(kept, KIND, *parts, bound=False)
+        return value
+
+    def source_bytes(self, task: Task) -> bytes | None:
+        """The task's bytes (a regular file within the size limit), else None."""
+        if isinstance(task.source, bytes):
+            return task.source
+        try:
+            return file_bytes(str(task.source), self.max_bytes)
+        except OSError:
+            return None  # the product's own read reports what is wrong
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "context": {}}  # a worker process builds its own
@@ -60,6 +115,9 @@ class AssessJob(_Products):
     horizon: _dt.date | None = None
 
     def __call__(self, task: Task) -> str:
+        return self.answer(task, self.rendered, _pack, _unpack)  # type: ignore[no-any-return]
+
+    def rendered(self, task: Task) -> str:
         from .. import render
 
         assessor = self.context["assessor"]
@@ -100,6 +158,9 @@ class CheckJob(_Products):
         )
 
     def __call__(self, task: Task) -> Any:
+        return self.answer(task, self.checked, _results, _read_results)
+
+    def checked(self, task: Task) -> Any:
         from ..analysis.check.baseline import baseline_entry
 
         loaded = self.load(task)
@@ -111,3 +172,36 @@ class CheckJob(_Products):
                 self.context["assessor"], loaded, assessment, self.write_baseline
             )
         return results, entry, checker.transitions(loaded, assessment)
+
+
+def _pack(text: str) -> dict[str, str]:
+    """A rendered assessment as cache data (compressed: a full JSON assessment is ~100 kB)."""
+    return {"z": base64.b64encode(zlib.compress(text.encode(), 6)).decode("ascii")}
+
+
+def _unpack(data: Any) -> str:
+    if type(data) is not dict or type(data.get("z")) is not str:
+        raise ValueError("not a kept assessment")
+    return zlib.decompress(base64.b64decode(data["z"], validate=True)).decode()
+
+
+def _results(value: Any) -> dict[str, Any]:
+    """A product's check (results, baseline entry, transitions) as cache data; a product with a
+    baseline entry is never kept (``check --write-baseline`` is not remembered)."""
+    results, entry, transitions = value
+    if entry is not None:
+        raise ValueError("a baseline entry is not kept")
+    return {
+        "results": [r.model_dump(mode="json") for r in results],
+        "transitions": [t.model_dump(mode="json") for t in transitions],
+    }
+
+
+def _read_results(data: Any) -> Any:
+    from ..analysis.check.models import CheckResult, ProductTransition
+
+    if type(data) is not dict:
+        raise ValueError("not a kept check")
+    results = [CheckResult.model_validate(r) for r in data["results"]]
+    transitions = [ProductTransition.model_validate(t) for t in data["transitions"]]
+    return results, None, transitions

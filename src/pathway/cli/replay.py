@@ -78,7 +78,7 @@ def shaping(params: dict[str, Any], **resolved: Any) -> dict[str, Any]:
     }
 
 
-def _file_bytes(given: str, max_bytes: int) -> bytes | None:
+def file_bytes(given: str, max_bytes: int) -> bytes | None:
     """The bytes of a regular product file within the limit; None for anything else (the
     command itself then reads it and reports what is wrong)."""
     if given == "-" or given.endswith(".jsonl"):
@@ -116,39 +116,84 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"not a plain option value: {value!r}")
 
 
+def _shared(
+    command: str, rules: str | None, max_bytes: int, options: dict[str, Any]
+) -> tuple[tuple[str, ...], Path, str] | None:
+    """What every answer of this run is keyed by besides its product (the key's parts, the
+    rule base's directory and sha256); None when nothing can be replayed."""
+    if os.environ.get("PATHWAY_NO_REPLAY") or os.environ.get(FAULT):
+        return None
+    if disk_cache.cache_dir() is None:
+        return None
+    root = Path(rules) if rules is not None else default_rules_dir()
+    if not root.is_dir():
+        return None
+    _, sha = fingerprint(root)
+    every = {
+        **options,
+        "NO_COLOR": bool(os.environ.get("NO_COLOR")),  # plain text in colour
+        "cwd": os.getcwd(),  # SARIF's %SRCROOT%
+    }
+    parts = (
+        command,
+        json.dumps(every, sort_keys=True, default=_plain),
+        str(root.resolve()),
+        sha,
+        str(max_bytes),
+        _libraries(),
+    )
+    return parts, root, sha
+
+
 def key(
     command: str, product: str, rules: str | None, max_bytes: int, options: dict[str, Any]
 ) -> Key | None:
     """The key of this run, or None when it cannot be replayed (anything unusual: the command
     then runs as usual and says what is wrong)."""
-    if os.environ.get("PATHWAY_NO_REPLAY") or os.environ.get(FAULT):
-        return None
     try:
-        data = _file_bytes(product, max_bytes)
-        if data is None or disk_cache.cache_dir() is None:
+        shared = _shared(command, rules, max_bytes, options)
+        data = file_bytes(product, max_bytes) if shared is not None else None
+        if shared is None or data is None:
             return None
-        root = Path(rules) if rules is not None else default_rules_dir()
-        if not root.is_dir():
-            return None
-        _, sha = fingerprint(root)
-        every = {
-            **options,
-            "NO_COLOR": bool(os.environ.get("NO_COLOR")),  # plain text in colour
-            "cwd": os.getcwd(),  # SARIF's %SRCROOT%
-        }
-        parts = (
-            command,
-            json.dumps(every, sort_keys=True, default=_plain),
-            product,
-            hashlib.sha256(data).hexdigest(),
-            str(root.resolve()),
-            sha,
-            str(max_bytes),
-            _libraries(),
-        )
     except Exception:  # an unreadable file or rule base, a removed working directory...
         return None
-    return Key(parts, data, root, sha)
+    parts, root, sha = shared
+    return Key((*parts, product, hashlib.sha256(data).hexdigest()), data, root, sha)
+
+
+@dataclass(frozen=True)
+class PerProduct:
+    """How a batch keeps each product's answer (``cli.jobs``): the key's parts every product of
+    the run shares, and the rule base they were made with (picklable, for worker processes)."""
+
+    parts: tuple[str, ...]
+    root: str
+    rules_sha: str
+
+    def parts_for(self, name: str, data: bytes) -> tuple[str, ...]:
+        """The key of one product: the shared parts, its name as given and its sha256."""
+        return (*self.parts, "product", name, hashlib.sha256(data).hexdigest())
+
+    def unchanged(self) -> bool:
+        """Whether the rule files still have the sha256 the key was made with."""
+        try:
+            return fingerprint(Path(self.root))[1] == self.rules_sha
+        except Exception:
+            return False
+
+
+def per_product(
+    command: str, rules: str | None, max_bytes: int, options: dict[str, Any]
+) -> PerProduct | None:
+    """The per-product key of a batch run, or None when its answers cannot be kept."""
+    try:
+        shared = _shared(command, rules, max_bytes, options)
+    except Exception:
+        return None
+    if shared is None:
+        return None
+    parts, root, sha = shared
+    return PerProduct(parts, str(root), sha)
 
 
 def _decode(data: Any) -> Answer:
@@ -179,3 +224,8 @@ def keep(found: Key | None, text: str, exit_code: int) -> None:
         return
     if unchanged:
         disk_cache.store({"text": text, "exit_code": exit_code}, KIND, *found.parts)
+
+
+def tidy() -> None:
+    """After a batch that kept its products' answers: the cache brought within its bound."""
+    disk_cache.tidy()

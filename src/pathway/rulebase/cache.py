@@ -46,8 +46,8 @@ from ..io.walk import files_under
 FORMAT = 2
 MAGIC = b"pathway-cache"
 MAX_ENTRY = 64 << 20  # bytes; a rule base is well under 1 MB
-MAX_TOTAL = 256 << 20  # bytes in the cache directory; the oldest entries go beyond it
-MAX_ENTRIES = 4096  # entries in the cache directory; the oldest go beyond it
+MAX_TOTAL = 512 << 20  # bytes in the cache directory; the oldest entries go beyond it
+MAX_ENTRIES = 16384  # entries in the cache directory; the oldest go beyond it
 KEY_FILE = "cache-key"
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -182,8 +182,11 @@ def load(kind: str, *parts: str, decode: Callable[[Any], T]) -> T | None:
         return None
 
 
-def store(data: Any, kind: str, *parts: str) -> None:
-    """Store JSON-ready ``data`` for ``(kind, *parts)``; silently nothing when it cannot."""
+def store(data: Any, kind: str, *parts: str, bound: bool = True) -> None:
+    """Store JSON-ready ``data`` for ``(kind, *parts)``; silently nothing when it cannot.
+    ``bound`` False leaves the size bound to a later ``tidy()`` (a batch storing one entry per
+    product tidies once at its end: a bound checked after every write costs a listing of the
+    whole directory each time)."""
     opened = _open()
     if opened is None:
         return
@@ -196,8 +199,23 @@ def store(data: Any, kind: str, *parts: str) -> None:
         encoded = body.encode()
         header = b" ".join((MAGIC, str(FORMAT).encode(), _mac(key, encoded)))
         folder.write(name, header + b"\n" + encoded)
-        prune(folder)
+        if bound:
+            prune(folder)
     except (OSError, TypeError, ValueError):  # unwritable, or a value JSON cannot hold
+        pass
+    finally:
+        folder.close()
+
+
+def tidy() -> None:
+    """Bring the cache directory within its size bound (``prune``)."""
+    opened = _open()
+    if opened is None:
+        return
+    folder, _ = opened
+    try:
+        prune(folder, MAX_ENTRIES, MAX_TOTAL)
+    except OSError:
         pass
     finally:
         folder.close()

@@ -1,0 +1,250 @@
+"""Each product's answer kept (``cli.jobs``, ``cli.replay.PerProduct``): ``pathway assess DIR`` and
+``pathway check DIR`` run again assess only the product files that changed, and print the same
+bytes as a run that assesses every product; anything that could change a product's answer misses
+its entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import pathway
+from pathway.batch import Task
+from pathway.cli import cli, jobs, replay
+from pathway.rulebase import cache
+
+from .conftest import EXAMPLES
+
+DAY = "2026-11-25"
+SOME = ("svf-knee.yaml", "car-t-autologous.yaml", "jp-akuugo-conditional.yaml", "prp-knee.yaml")
+
+
+@pytest.fixture
+def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache and key directory of this test's own, with replaying on."""
+    monkeypatch.setenv("PATHWAY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("PATHWAY_NO_CACHE", raising=False)
+    monkeypatch.delenv("PATHWAY_NO_REPLAY", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A few shipped examples, copied into a folder of their own."""
+    out = tmp_path / "products"
+    out.mkdir()
+    for name in SOME:
+        shutil.copy(EXAMPLES / name, out / name)
+    return out
+
+
+def run(*args: str) -> tuple[str, int]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.output, result.exit_code
+
+
+def kept(places: Path) -> list[Path]:
+    return sorted(places.glob(f"{jobs.KIND}-*.json")) if places.is_dir() else []
+
+
+def fresh(*args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
+    """The same command with every product assessed (nothing replayed, nothing kept)."""
+    with monkeypatch.context() as m:
+        m.setenv("PATHWAY_NO_REPLAY", "1")
+        return run(*args)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "text", "markdown"])
+def test_a_batch_run_again_prints_the_same_bytes(
+    places: Path, folder: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("assess", str(folder), "--format", fmt, "--as-of", DAY, "-P", "1")
+    first = run(*args)
+    assert first[1] == 0
+    assert len(kept(places)) == len(list(folder.iterdir()))
+    assert run(*args) == first
+    assert fresh(*args, monkeypatch=monkeypatch) == first
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "text"])
+def test_a_check_run_again_prints_the_same_bytes(
+    places: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checks of every example, with the changes ahead (``--horizon``): results and transitions
+    read back from the cache render exactly as computed ones."""
+    args = ("check", str(EXAMPLES), "--format", fmt, "--as-of", DAY, "--horizon", "2028-01-01")
+    first = run(*args, "-P", "1")
+    assert first[1] == 0
+    assert len(kept(places)) == len(list(EXAMPLES.glob("*.yaml")))
+    assert run(*args, "-P", "1") == first
+    assert fresh(*args, "-P", "1", monkeypatch=monkeypatch) == first
+
+
+def assess_job(folder: Path, fmt: str = "jsonl") -> jobs.AssessJob:
+    """The job ``pathway assess FOLDER --format FMT --as-of DAY -P 1`` runs."""
+    day = dt.date.fromisoformat(DAY)
+    params = {
+        "products": (str(folder),),
+        "jurisdictions": None,
+        "as_of": None,
+        "horizon": None,
+        "fmt": fmt,
+        "explain": False,
+        "output": None,
+        "parallel": 1,
+        "jsonl_input": False,
+        "engine": "engine",
+        "max_bytes": 100_000,
+        "rules": None,
+    }
+    options = replay.shaping(params, as_of=day, color=False)
+    return jobs.AssessJob(
+        rules=None,
+        jurisdictions=None,
+        as_of=day,
+        max_bytes=100_000,
+        fmt=fmt,
+        remember=replay.per_product("assess", None, 100_000, options),
+    )
+
+
+def test_the_answer_comes_from_the_cache(places: Path, folder: Path) -> None:
+    """A planted answer (authenticated with this user's key) is what the batch prints for that
+    product: it really is not assessed again; the others are."""
+    job = assess_job(folder)
+    assert job.remember is not None
+    product = sorted(folder.iterdir())[0]
+    parts = job.remember.parts_for(str(product), product.read_bytes())
+    cache.store(jobs._pack('{"planted": true}'), jobs.KIND, *parts)
+    output, code = run("assess", str(folder), "--format", "jsonl", "--as-of", DAY, "-P", "1")
+    lines = output.splitlines()
+    assert code == 0 and lines[0] == '{"planted": true}'
+    assert all(line.startswith('{"format"') for line in lines[1:])
+
+
+def test_a_changed_product_is_assessed_again(places: Path, folder: Path) -> None:
+    args = ("assess", str(folder), "--format", "jsonl", "--as-of", DAY, "-P", "1")
+    before, _ = run(*args)
+    product = sorted(folder.iterdir())[1]
+    text = product.read_text(encoding="utf-8")
+    product.write_text(text.replace("\nname: ", "\nname: Renamed ", 1), encoding="utf-8")
+    after, code = run(*args)
+    assert code == 0
+    old, new = before.splitlines(), after.splitlines()
+    assert new[1] != old[1] and "Renamed" in new[1]
+    assert [new[0], *new[2:]] == [old[0], *old[2:]]
+    assert len(kept(places)) == len(old) + 1
+
+
+def test_each_product_is_keyed_by_name_bytes_and_the_run(places: Path, folder: Path) -> None:
+    job = assess_job(folder)
+    assert job.remember is not None
+    base = job.remember.parts_for("a.yaml", b"name: a\n")
+    assert job.remember.parts_for("b.yaml", b"name: a\n") != base  # the name is printed
+    assert job.remember.parts_for("a.yaml", b"name: b\n") != base
+    other = assess_job(folder, "text").remember
+    assert other is not None and other.parts_for("a.yaml", b"name: a\n") != base
+    rules = places.parent / "rules"
+    shutil.copytree(pathway.default_rules_dir(), rules)
+    copied = replay.per_product("assess", str(rules), 100_000, {})
+    assert copied is not None and copied.parts != job.remember.parts  # another folder
+
+
+def test_nothing_is_kept_when_the_rule_files_changed(places: Path, folder: Path) -> None:
+    """The rule files edited after the run began: no answer is kept (the job's rule base may be
+    either); a worker whose rule base is not the one the key names keeps nothing either."""
+    rules = places.parent / "rules"
+    shutil.copytree(pathway.default_rules_dir(), rules)
+    remember = replay.per_product("assess", str(rules), 100_000, {"fmt": "jsonl"})
+    assert remember is not None and remember.unchanged()
+    job = jobs.AssessJob(
+        rules=str(rules),
+        jurisdictions=None,
+        as_of=dt.date.fromisoformat(DAY),
+        max_bytes=100_000,
+        fmt="jsonl",
+        remember=remember,
+    )
+    job.setup()
+    meta = rules / "rulebase.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited during the run\n", "utf-8")
+    assert not remember.unchanged()
+    product = sorted(folder.iterdir())[0]
+    assert job(Task(0, str(product), product)).startswith('{"format"')
+    assert kept(places) == []
+    again = jobs.AssessJob(
+        rules=str(rules),
+        jurisdictions=None,
+        as_of=dt.date.fromisoformat(DAY),
+        max_bytes=100_000,
+        fmt="jsonl",
+        remember=remember,  # made before the edit: names the old content
+    )
+    again.setup()
+    assert "remember" not in again.context
+
+
+def test_a_product_that_cannot_be_read_is_never_kept(places: Path, folder: Path) -> None:
+    bad = folder / "zz-bad.yaml"
+    bad.write_text("name: x\nmaterial: {origin: martian}\n", encoding="utf-8")
+    args = ("assess", str(folder), "--format", "jsonl", "--as-of", DAY, "-P", "1")
+    first = CliRunner().invoke(cli, list(args))
+    assert first.exit_code == 2 and "zz-bad.yaml" in first.stderr
+    second = CliRunner().invoke(cli, list(args))
+    assert (second.exit_code, second.stdout, second.stderr) == (2, first.stdout, first.stderr)
+    assert len(kept(places)) == len(list(folder.iterdir())) - 1
+
+
+@pytest.mark.parametrize("option", ["--write-baseline", "--baseline", "--since"])
+def test_a_check_that_reads_other_files_keeps_nothing(
+    places: Path, folder: Path, tmp_path: Path, option: str
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    run("check", str(folder), "--as-of", DAY, "-P", "1", "--write-baseline", str(baseline))
+    assert kept(places) == []
+    if option != "--write-baseline":
+        value = str(baseline) if option == "--baseline" else "HEAD"
+        CliRunner().invoke(cli, ["check", str(folder), "--as-of", DAY, "-P", "1", option, value])
+        assert kept(places) == []
+
+
+def test_nothing_is_kept_when_turned_off(
+    places: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATHWAY_NO_REPLAY", "1")
+    assert replay.per_product("assess", None, 100_000, {}) is None
+    run("assess", str(folder), "--as-of", DAY, "-P", "1")
+    assert kept(places) == []
+
+
+def test_a_batch_keeps_the_cache_within_its_bound(
+    places: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch writes its entries unbounded and prunes once, at its end."""
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    run("assess", str(folder), "--format", "jsonl", "--as-of", DAY, "-P", "1")
+    assert len(list(places.glob("*.json"))) <= 3
+
+
+@pytest.mark.slow
+def test_worker_processes_keep_and_replay_answers(
+    places: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two worker processes (a batch of at least two chunks of tasks)."""
+    many = tmp_path / "many"
+    many.mkdir()
+    text = (EXAMPLES / "svf-knee.yaml").read_text(encoding="utf-8")
+    for i in range(40):
+        (many / f"p{i:02}.yaml").write_text(text.replace("\nname: ", f"\nname: {i} ", 1), "utf-8")
+    args = ("assess", str(many), "--format", "jsonl", "--as-of", DAY, "-P", "2")
+    first = run(*args)
+    assert first[1] == 0 and len(first[0].splitlines()) == 40
+    assert len(kept(places)) == 40
+    assert run(*args) == first
+    assert fresh(*args, monkeypatch=monkeypatch) == first
