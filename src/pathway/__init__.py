@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .rulebase.load import default_rules_dir, load_rulebase
     from .rulebase.model import RuleBase
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"
 
 _WHERE = {
     "Assessor": "assessment.assessor",

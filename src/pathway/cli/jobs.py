@@ -176,7 +176,7 @@ class CheckJob(_Products):
 
 def _pack(text: str) -> dict[str, str]:
     """A rendered assessment as cache data (compressed: a full JSON assessment is ~100 kB)."""
-    return {"z": base64.b64encode(zlib.compress(text.encode(), 6)).decode("ascii")}
+    return {"z": base64.b64encode(zlib.compress(text.encode(), 1)).decode("ascii")}
 
 
 def _unpack(data: Any) -> str:
