@@ -194,15 +194,16 @@ def engine_floor(paths: list[Path]) -> float:
         except pathway.InputError:
             continue
         prepared.append((build_facts(product, rb, DAY), product.determined_on(DAY)))
-    for facts, determined in prepared[:20]:  # warm up: rulesets registered
-        for code in rb.jurisdictions:
-            with contextlib.suppress(pathway.PathwayError):
-                engine.evaluate(code, facts, DAY, determined)
+
+    def evaluate_all(some: list[Any]) -> None:
+        for facts, determined in some:
+            for code in rb.jurisdictions:
+                with contextlib.suppress(pathway.PathwayError):
+                    engine.evaluate(code, facts, DAY, determined)
+
+    evaluate_all(prepared[:20])  # warm up: rulesets registered
     start = time.perf_counter()
-    for facts, determined in prepared:
-        for code in rb.jurisdictions:
-            with contextlib.suppress(pathway.PathwayError):
-                engine.evaluate(code, facts, DAY, determined)
+    evaluate_all(prepared)
     return len(prepared) / (time.perf_counter() - start)
 
 
