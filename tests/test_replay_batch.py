@@ -248,3 +248,30 @@ def test_worker_processes_keep_and_replay_answers(
     assert len(kept(places)) == 40
     assert run(*args) == first
     assert fresh(*args, monkeypatch=monkeypatch) == first
+
+
+def test_kept_answers_are_taken_before_any_worker_starts(
+    places: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run again with every product kept, a batch hands no task to the pool: no worker
+    process starts and no product is assessed; a changed product is the only task."""
+    args = ("assess", str(folder), "--format", "jsonl", "--as-of", DAY, "-P", "2")
+    first = run(*args)
+    handed: list[list[str]] = []
+    real = jobs.run
+
+    def recorded(job: object, tasks: list[Task], *rest: object) -> object:
+        handed.append([t.name for t in tasks])
+        return real(job, tasks, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jobs, "run", recorded)
+    assert run(*args) == first
+    assert handed == [[]]
+    product = sorted(folder.iterdir())[2]
+    product.write_text(product.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    output, code = run(*args)
+    changed = [
+        i for i, (a, b) in enumerate(zip(output.splitlines(), first[0].splitlines())) if a != b
+    ]
+    assert code == 0 and changed == [2]  # the file's sha256 is printed
+    assert handed[1] == [str(product)]

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import click
 
 from .. import render
-from ..batch import Task, default_parallel, run
+from ..batch import Task, default_parallel
 from . import common, exit_codes, replay
-from .jobs import AssessJob
+from .jobs import AssessJob, outcomes
 
 
 @click.command()
@@ -81,7 +81,9 @@ def assess(
 
     def pieces() -> Iterator[str]:
         nonlocal failed, crashed
-        for outcome in run(job, tasks, parallel or default_parallel(), common.Progress(len(tasks))):
+        for outcome in outcomes(
+            job, tasks, parallel or default_parallel(), common.Progress(len(tasks))
+        ):
             if outcome.kind == "ok":
                 yield outcome.value
                 continue

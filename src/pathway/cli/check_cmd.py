@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import render
-from ..batch import Task, default_parallel, run
+from ..batch import Task, default_parallel
 from . import common, exit_codes, replay
-from .jobs import CheckJob
+from .jobs import CheckJob, outcomes
 
 if TYPE_CHECKING:
     from ..analysis.check.baseline import BaselineEntry
@@ -148,7 +148,9 @@ def check(
     entries: list[tuple[str, BaselineEntry]] = []
     ahead: list[ProductTransition] = []
     crashed = False
-    for outcome in run(job, tasks, parallel or default_parallel(), common.Progress(len(tasks))):
+    for outcome in outcomes(
+        job, tasks, parallel or default_parallel(), common.Progress(len(tasks))
+    ):
         if outcome.kind == "ok":
             checked, entry, changes = outcome.value
             results.extend(checked)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..batch import Task
+from ..batch import Outcome, Task, run
 from .replay import PerProduct, file_bytes
 
 KIND = "product"  # the disk cache's kind of a product's kept answer
@@ -48,34 +48,61 @@ class _Products:
         if self.remember is not None and rulebase.sha256 == self.remember.rules_sha:
             self.context["remember"] = self.remember
 
-    def answer(
-        self,
-        task: Task,
-        compute: Callable[[Task], Any],
-        encode: Callable[[Any], Any],
-        decode: Callable[[Any], Any],
-    ) -> Any:
-        """``compute(task)``, or the answer kept for the same product (``encode`` makes it JSON
-        data for the cache, ``decode`` reads it back; a product that cannot be read is never
-        kept: its error is computed every time)."""
+    def encode(self, value: Any) -> Any:
+        """A product's answer as JSON data for the cache (``ValueError``: not kept)."""
+        raise ValueError("this job keeps no answer")
+
+    def decode(self, data: Any) -> Any:
+        """A kept answer read back (raising: none kept)."""
+        raise ValueError("this job keeps no answer")
+
+    def compute(self, task: Task) -> Any:
+        """The product's answer, computed."""
+        raise NotImplementedError
+
+    def __call__(self, task: Task) -> Any:
+        """``compute(task)``, or the answer kept for the same product; a product that cannot
+        be read is never kept: its error is computed every time."""
         remember: PerProduct | None = self.context.get("remember")
         data = self.source_bytes(task) if remember is not None else None
         if remember is None or data is None:
-            return compute(task)
+            return self.compute(task)
         from ..rulebase import cache as disk_cache
 
         parts = remember.parts_for(task.name, data)
-        found = disk_cache.load(KIND, *parts, decode=decode)
+        found = disk_cache.load(KIND, *parts, decode=self.decode)
         if found is not None:
             return found
-        value = compute(Task(task.index, task.name, data, task.line))  # the bytes keyed
+        value = self.compute(Task(task.index, task.name, data, task.line))  # the bytes keyed
         try:
-            kept = encode(value)
+            kept = self.encode(value)
         except (TypeError, ValueError):
             return value  # an answer the cache does not hold
         if remember.unchanged():
             disk_cache.store(kept, KIND, *parts, bound=False)
         return value
+
+    def recall(self, tasks: list[Task]) -> tuple[dict[int, Any], list[Task]]:
+        """The answers kept for some of ``tasks`` (by task index), looked up in this process
+        before any worker starts, and the tasks left to do (with the bytes their key was
+        made of: a worker assesses those)."""
+        if self.remember is None:
+            return {}, tasks
+        from ..rulebase import cache as disk_cache
+
+        found: dict[int, Any] = {}
+        todo = []
+        for task in tasks:
+            data = self.source_bytes(task)
+            if data is not None:
+                parts = self.remember.parts_for(task.name, data)
+                value = disk_cache.load(KIND, *parts, decode=self.decode)
+                if value is not None:
+                    found[task.index] = value
+                    continue
+                task = Task(task.index, task.name, data, task.line)
+            todo.append(task)
+        return found, todo
 
     def source_bytes(self, task: Task) -> bytes | None:
         """The task's bytes (a regular file within the size limit), else None."""
@@ -114,10 +141,13 @@ class AssessJob(_Products):
     color: bool = False
     horizon: _dt.date | None = None
 
-    def __call__(self, task: Task) -> str:
-        return self.answer(task, self.rendered, _pack, _unpack)  # type: ignore[no-any-return]
+    def encode(self, value: Any) -> Any:
+        return _pack(value)
 
-    def rendered(self, task: Task) -> str:
+    def decode(self, data: Any) -> Any:
+        return _unpack(data)
+
+    def compute(self, task: Task) -> str:
         from .. import render
 
         assessor = self.context["assessor"]
@@ -157,10 +187,13 @@ class CheckJob(_Products):
             horizon=self.horizon,
         )
 
-    def __call__(self, task: Task) -> Any:
-        return self.answer(task, self.checked, _results, _read_results)
+    def encode(self, value: Any) -> Any:
+        return _results(value)
 
-    def checked(self, task: Task) -> Any:
+    def decode(self, data: Any) -> Any:
+        return _read_results(data)
+
+    def compute(self, task: Task) -> Any:
         from ..analysis.check.baseline import baseline_entry
 
         loaded = self.load(task)
@@ -172,6 +205,23 @@ class CheckJob(_Products):
                 self.context["assessor"], loaded, assessment, self.write_baseline
             )
         return results, entry, checker.transitions(loaded, assessment)
+
+
+def outcomes(
+    job: _Products, tasks: list[Task], parallel: int, progress: Callable[[int], None] | None
+) -> Iterator[Outcome]:
+    """``batch.run`` of ``job``, in task order, with the answers kept for some products taken
+    in this process first: no worker starts, and no rule base is loaded, for those."""
+    found, todo = job.recall(tasks)
+    if progress is not None and found:
+        progress(len(found))
+    counted = (lambda done: progress(len(found) + done)) if progress is not None else None
+    computed = run(job, todo, parallel, counted)
+    for task in tasks:
+        if task.index in found:
+            yield Outcome(task.index, task.name, "ok", found[task.index])
+        else:
+            yield next(computed)
 
 
 def _pack(text: str) -> dict[str, str]:
