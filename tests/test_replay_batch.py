@@ -157,12 +157,37 @@ def test_each_product_is_keyed_by_name_bytes_and_the_run(places: Path, folder: P
 
 
 def test_nothing_is_kept_when_the_rule_files_changed(places: Path, folder: Path) -> None:
-    """The rule files edited after the run began: no answer is kept (the job's rule base may be
-    either); a worker whose rule base is not the one the key names keeps nothing either."""
+    """The rule files edited after the run made its key: a worker then reads another rule base
+    than the key names, and keeps no answer (it still assesses)."""
     rules = places.parent / "rules"
     shutil.copytree(pathway.default_rules_dir(), rules)
     remember = replay.per_product("assess", str(rules), 100_000, {"fmt": "jsonl"})
     assert remember is not None and remember.unchanged()
+    meta = rules / "rulebase.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited during the run\n", "utf-8")
+    assert not remember.unchanged()
+    job = jobs.AssessJob(
+        rules=str(rules),
+        jurisdictions=None,
+        as_of=dt.date.fromisoformat(DAY),
+        max_bytes=100_000,
+        fmt="jsonl",
+        remember=remember,
+    )
+    job.setup()
+    assert "remember" not in job.context
+    product = sorted(folder.iterdir())[0]
+    assert job(Task(0, str(product), product)).startswith('{"format"')
+    assert kept(places) == []
+
+
+def test_a_worker_keeps_answers_of_the_rule_base_it_read(places: Path, folder: Path) -> None:
+    """Rule files edited after a worker read its rule base change nothing in memory: its
+    answers are still those of the rule base the key names, and are kept."""
+    rules = places.parent / "rules"
+    shutil.copytree(pathway.default_rules_dir(), rules)
+    remember = replay.per_product("assess", str(rules), 100_000, {"fmt": "jsonl"})
+    assert remember is not None
     job = jobs.AssessJob(
         rules=str(rules),
         jurisdictions=None,
@@ -174,20 +199,10 @@ def test_nothing_is_kept_when_the_rule_files_changed(places: Path, folder: Path)
     job.setup()
     meta = rules / "rulebase.yaml"
     meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited during the run\n", "utf-8")
-    assert not remember.unchanged()
     product = sorted(folder.iterdir())[0]
-    assert job(Task(0, str(product), product)).startswith('{"format"')
-    assert kept(places) == []
-    again = jobs.AssessJob(
-        rules=str(rules),
-        jurisdictions=None,
-        as_of=dt.date.fromisoformat(DAY),
-        max_bytes=100_000,
-        fmt="jsonl",
-        remember=remember,  # made before the edit: names the old content
-    )
-    again.setup()
-    assert "remember" not in again.context
+    computed = job(Task(0, str(product), product))
+    assert len(kept(places)) == 1
+    assert job(Task(0, str(product), product)) == computed
 
 
 def test_a_product_that_cannot_be_read_is_never_kept(places: Path, folder: Path) -> None:
@@ -271,7 +286,9 @@ def test_kept_answers_are_taken_before_any_worker_starts(
     product.write_text(product.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     output, code = run(*args)
     changed = [
-        i for i, (a, b) in enumerate(zip(output.splitlines(), first[0].splitlines())) if a != b
+        i
+        for i, (a, b) in enumerate(zip(output.splitlines(), first[0].splitlines(), strict=True))
+        if a != b
     ]
     assert code == 0 and changed == [2]  # the file's sha256 is printed
     assert handed[1] == [str(product)]

@@ -8,8 +8,9 @@ assessment, the results of a check, in the disk cache under a key made of everyt
 run's answer is keyed by (``cli.replay``) and the product's name and sha256. A product already
 answered with the same bytes, options, rule base and code is not assessed again: a CI pipeline
 that checks a directory on every commit assesses only the files that changed. The job assesses
-the very bytes the key was made of, and keeps an answer only if the rule files still have the
-sha256 the key was made with (a worker whose rule base was read from other files keeps none).
+the very bytes the key was made of, and a worker keeps answers only if its rule base is the one
+the key names and the rule files still had that sha256 once it was read (a worker whose rule
+base was read from other files keeps none).
 """
 
 from __future__ import annotations
@@ -45,8 +46,11 @@ class _Products:
 
         rulebase = load_rulebase(self.rules)
         self.context.update(rulebase=rulebase, assessor=Assessor(rulebase, self.engine))  # type: ignore[arg-type]
-        if self.remember is not None and rulebase.sha256 == self.remember.rules_sha:
-            self.context["remember"] = self.remember
+        remember = self.remember
+        # the rule base in memory is the one the key names, and no rule file changed while it
+        # was read (an edit after this changes nothing in memory: answers stay true to the key)
+        if remember is not None and rulebase.sha256 == remember.rules_sha and remember.unchanged():
+            self.context["remember"] = remember
 
     def encode(self, value: Any) -> Any:
         """A product's answer as JSON data for the cache (``ValueError``: not kept)."""
@@ -78,8 +82,7 @@ class _Products:
             kept = self.encode(value)
         except (TypeError, ValueError):
             return value  # an answer the cache does not hold
-        if remember.unchanged():
-            disk_cache.store(kept, KIND, *parts, bound=False)
+        disk_cache.store(kept, KIND, *parts, bound=False)
         return value
 
     def recall(self, tasks: list[Task]) -> tuple[dict[int, Any], list[Task]]:
