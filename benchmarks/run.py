@@ -207,7 +207,8 @@ def engine_floor(paths: list[Path]) -> float:
     return len(prepared) / (time.perf_counter() - start)
 
 
-def _batch_run(folder: Path, parallel: int, env: dict[str, str]) -> tuple[float, str]:
+def _batch_run(folder: Path, count: int, parallel: int, env: dict[str, str]) -> tuple[float, str]:
+    """Products per second of one batch run, and the figure as printed."""
     command = [
         *pathway_command(),
         "assess",
@@ -224,7 +225,11 @@ def _batch_run(folder: Path, parallel: int, env: dict[str, str]) -> tuple[float,
     start = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
-    return wall, f"exit {proc.returncode}, {proc.stderr.count('error:')} refused"
+    refused = proc.stderr.count("error:")
+    figure = (
+        f"{count / wall:,.0f} products/s ({wall:.1f} s; exit {proc.returncode}, {refused} refused)"
+    )
+    return count / wall, figure
 
 
 def batch(folder: Path, paths: list[Path]) -> None:
@@ -244,28 +249,23 @@ def batch(folder: Path, paths: list[Path]) -> None:
     cores = default_parallel()
     fresh = {**os.environ, "PATHWAY_NO_REPLAY": "1"}
     for parallel in sorted({1, cores}):
-        wall, how = _batch_run(folder, parallel, fresh)
+        rate, figure = _batch_run(folder, count, parallel, fresh)
         print(
             f"2. batch throughput, {count:,} product files, {parallel} process(es), every "
-            f"product assessed: {count / wall:,.0f} products/s ({wall:.1f} s; {how}) = "
-            f"{count / wall / bare:.2f}x the oracle-only figure, "
-            f"{count / wall / floor:.2f}x durable_rules alone"
+            f"product assessed: {figure} = {rate / bare:.2f}x the oracle-only figure, "
+            f"{rate / floor:.2f}x durable_rules alone"
         )
     with tempfile.TemporaryDirectory() as cache:
         kept = {**os.environ, "PATHWAY_CACHE_DIR": cache}
         kept.pop("PATHWAY_NO_REPLAY", None)
         kept.pop("PATHWAY_NO_CACHE", None)
-        wall, how = _batch_run(folder, cores, kept)
-        print(
-            f"2. batch, {cores} process(es), each product's answer kept (empty cache): "
-            f"{count / wall:,.0f} products/s ({wall:.1f} s; {how})"
-        )
+        _, figure = _batch_run(folder, count, cores, kept)
+        print(f"2. batch, {cores} process(es), each product's answer kept (empty cache): {figure}")
         for parallel in sorted({1, cores}):
-            wall, how = _batch_run(folder, parallel, kept)
+            rate, figure = _batch_run(folder, count, parallel, kept)
             print(
-                f"2. batch again, no file changed, {parallel} process(es): "
-                f"{count / wall:,.0f} products/s ({wall:.1f} s; {how}) = "
-                f"{count / wall / bare:.2f}x the oracle-only figure"
+                f"2. batch again, no file changed, {parallel} process(es): {figure} = "
+                f"{rate / bare:.2f}x the oracle-only figure"
             )
 
 

@@ -79,3 +79,14 @@ def oracle(rulebase: pathway.RuleBase) -> Assessor:
 @pytest.fixture(scope="session", params=["engine", "oracle"])
 def evaluator(request: pytest.FixtureRequest, engine: Assessor, oracle: Assessor) -> Assessor:
     return engine if request.param == "engine" else oracle
+
+
+@pytest.fixture
+def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache and key directory of this test's own, with replaying on."""
+    monkeypatch.setenv("PATHWAY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("PATHWAY_NO_CACHE", raising=False)
+    monkeypatch.delenv("PATHWAY_NO_REPLAY", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path / "cache"

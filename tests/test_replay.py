@@ -22,17 +22,6 @@ SVF = str(EXAMPLES / "svf-knee.yaml")
 DAY = "2026-11-25"
 
 
-@pytest.fixture
-def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache and key directory of this test's own, with replaying on."""
-    monkeypatch.setenv("PATHWAY_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("PATHWAY_NO_CACHE", raising=False)
-    monkeypatch.delenv("PATHWAY_NO_REPLAY", raising=False)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    return tmp_path / "cache"
-
-
 def run(*args: str) -> tuple[str, int]:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     return result.output, result.exit_code

@@ -18,20 +18,10 @@ from pathway.cli import cli, jobs, replay
 from pathway.rulebase import cache
 
 from .conftest import EXAMPLES
+from .test_replay import shaping
 
 DAY = "2026-11-25"
 SOME = ("svf-knee.yaml", "car-t-autologous.yaml", "jp-akuugo-conditional.yaml", "prp-knee.yaml")
-
-
-@pytest.fixture
-def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache and key directory of this test's own, with replaying on."""
-    monkeypatch.setenv("PATHWAY_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("PATHWAY_NO_CACHE", raising=False)
-    monkeypatch.delenv("PATHWAY_NO_REPLAY", raising=False)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    return tmp_path / "cache"
 
 
 @pytest.fixture
@@ -89,21 +79,7 @@ def test_a_check_run_again_prints_the_same_bytes(
 def assess_job(folder: Path, fmt: str = "jsonl") -> jobs.AssessJob:
     """The job ``pathway assess FOLDER --format FMT --as-of DAY -P 1`` runs."""
     day = dt.date.fromisoformat(DAY)
-    params = {
-        "products": (str(folder),),
-        "jurisdictions": None,
-        "as_of": None,
-        "horizon": None,
-        "fmt": fmt,
-        "explain": False,
-        "output": None,
-        "parallel": 1,
-        "jsonl_input": False,
-        "engine": "engine",
-        "max_bytes": 100_000,
-        "rules": None,
-    }
-    options = replay.shaping(params, as_of=day, color=False)
+    options = shaping(fmt)  # products, parallel and where the output goes are not in the key
     return jobs.AssessJob(
         rules=None,
         jurisdictions=None,
@@ -156,6 +132,20 @@ def test_each_product_is_keyed_by_name_bytes_and_the_run(places: Path, folder: P
     assert copied is not None and copied.parts != job.remember.parts  # another folder
 
 
+def rules_job(rules: Path, remember: replay.PerProduct) -> jobs.AssessJob:
+    """The job of ``pathway assess --rules RULES --format jsonl``, set up as a worker does."""
+    job = jobs.AssessJob(
+        rules=str(rules),
+        jurisdictions=None,
+        as_of=dt.date.fromisoformat(DAY),
+        max_bytes=100_000,
+        fmt="jsonl",
+        remember=remember,
+    )
+    job.setup()
+    return job
+
+
 def test_nothing_is_kept_when_the_rule_files_changed(places: Path, folder: Path) -> None:
     """The rule files edited after the run made its key: a worker then reads another rule base
     than the key names, and keeps no answer (it still assesses)."""
@@ -166,15 +156,7 @@ def test_nothing_is_kept_when_the_rule_files_changed(places: Path, folder: Path)
     meta = rules / "rulebase.yaml"
     meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited during the run\n", "utf-8")
     assert not remember.unchanged()
-    job = jobs.AssessJob(
-        rules=str(rules),
-        jurisdictions=None,
-        as_of=dt.date.fromisoformat(DAY),
-        max_bytes=100_000,
-        fmt="jsonl",
-        remember=remember,
-    )
-    job.setup()
+    job = rules_job(rules, remember)
     assert "remember" not in job.context
     product = sorted(folder.iterdir())[0]
     assert job(Task(0, str(product), product)).startswith('{"format"')
@@ -188,15 +170,7 @@ def test_a_worker_keeps_answers_of_the_rule_base_it_read(places: Path, folder: P
     shutil.copytree(pathway.default_rules_dir(), rules)
     remember = replay.per_product("assess", str(rules), 100_000, {"fmt": "jsonl"})
     assert remember is not None
-    job = jobs.AssessJob(
-        rules=str(rules),
-        jurisdictions=None,
-        as_of=dt.date.fromisoformat(DAY),
-        max_bytes=100_000,
-        fmt="jsonl",
-        remember=remember,
-    )
-    job.setup()
+    job = rules_job(rules, remember)
     meta = rules / "rulebase.yaml"
     meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited during the run\n", "utf-8")
     product = sorted(folder.iterdir())[0]
