@@ -314,10 +314,11 @@ def test_eight_processes_fill_an_empty_cache_at_once(places: Path, reference: st
     entries = sorted(places.iterdir())
     assert [p.name for p in entries if not p.name.endswith(".json")] == []  # no temporary file
     assert len([p for p in entries if p.name.startswith("rulebase-")]) == 1
-    written = {p: p.stat().st_mtime_ns for p in entries}
+    written = {p: (p.stat().st_ino, p.read_bytes()) for p in entries}  # a rewrite is a new file
     ninth = assess("--as-of", "2026-11-25")
     assert ninth.returncode == 0 and ninth.stdout == reference
-    assert {p: p.stat().st_mtime_ns for p in sorted(places.iterdir())} == written  # all read back
+    after = {p: (p.stat().st_ino, p.read_bytes()) for p in sorted(places.iterdir())}
+    assert after == written  # all read back, none written again
     keys = list((places.parent / "state" / "pathway").iterdir())
     assert [k.name for k in keys] == ["cache-key"]
 
@@ -375,7 +376,8 @@ def test_the_codec_refuses_what_the_model_does_not_allow(
 
 
 def test_the_oldest_entries_go_when_the_cache_is_full(places: Path) -> None:
-    """Entries beyond the count or size limit are removed oldest first, down to nine tenths."""
+    """Entries beyond the count or size limit are removed, those used longest ago (written or
+    read back) first, down to nine tenths."""
     for i in range(12):
         cache.store({"n": i, "pad": "x" * 1000}, "test", str(i))
         entry = places / cache.entry_name("test", str(i))
@@ -387,6 +389,10 @@ def test_the_oldest_entries_go_when_the_cache_is_full(places: Path) -> None:
     with cache.PrivateDir.open(places) as folder:
         cache.prune(folder, entries=10)  # 12 entries: down to 9, the three oldest go
     assert left() == list(range(3, 12))
+    for i in range(3, 12):  # reading marked them used: used in order again, a second apart
+        entry = places / cache.entry_name("test", str(i))
+        os.utime(entry, ns=(i * 10**9, i * 10**9))
+    assert cache.load("test", "5", decode=lambda d: d) is not None  # used now: the newest
     with cache.PrivateDir.open(places) as folder:
         cache.prune(folder, entries=100, total=5_000)  # about 1.2 kB each: down to 4.5 kB
-    assert left() == list(range(9, 12))
+    assert left() == [5, 10, 11]  # the entries used longest ago went first

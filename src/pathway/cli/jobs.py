@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..batch import Outcome, Task, run
+from ..batch import Outcome, Task, Worker, run
 from .replay import PerProduct, file_bytes
 
 KIND = "product"  # the disk cache's kind of a product's kept answer
@@ -85,27 +85,32 @@ class _Products:
         disk_cache.store(kept, KIND, *parts, bound=False)
         return value
 
-    def recall(self, tasks: list[Task]) -> tuple[dict[int, Any], list[Task]]:
-        """The answers kept for some of ``tasks`` (by task index), looked up in this process
-        before any worker starts, and the tasks left to do (with the bytes their key was
-        made of: a worker assesses those)."""
+    def recall(self, tasks: list[Task]) -> tuple[dict[int, tuple[str, ...]], list[Task]]:
+        """Which of ``tasks`` have a kept answer (the key of each, by task index: read when it
+        is printed, so that a large batch never holds every answer at once), and the tasks
+        left to do (with the bytes their key was made of: a worker assesses those)."""
         if self.remember is None:
             return {}, tasks
         from ..rulebase import cache as disk_cache
 
-        found: dict[int, Any] = {}
+        kept: dict[int, tuple[str, ...]] = {}
         todo = []
         for task in tasks:
             data = self.source_bytes(task)
             if data is not None:
                 parts = self.remember.parts_for(task.name, data)
-                value = disk_cache.load(KIND, *parts, decode=self.decode)
-                if value is not None:
-                    found[task.index] = value
+                if disk_cache.has(KIND, *parts):
+                    kept[task.index] = parts
                     continue
                 task = Task(task.index, task.name, data, task.line)
             todo.append(task)
-        return found, todo
+        return kept, todo
+
+    def kept(self, parts: tuple[str, ...]) -> Any:
+        """The answer kept under ``parts`` (None: gone since, or unusable)."""
+        from ..rulebase import cache as disk_cache
+
+        return disk_cache.load(KIND, *parts, decode=self.decode)
 
     def source_bytes(self, task: Task) -> bytes | None:
         """The task's bytes (a regular file within the size limit), else None."""
@@ -213,18 +218,26 @@ class CheckJob(_Products):
 def outcomes(
     job: _Products, tasks: list[Task], parallel: int, progress: Callable[[int], None] | None
 ) -> Iterator[Outcome]:
-    """``batch.run`` of ``job``, in task order, with the answers kept for some products taken
-    in this process first: no worker starts, and no rule base is loaded, for those."""
-    found, todo = job.recall(tasks)
-    if progress is not None and found:
-        progress(len(found))
-    counted = (lambda done: progress(len(found) + done)) if progress is not None else None
+    """``batch.run`` of ``job``, in task order, the products with a kept answer left out of it:
+    no worker starts, and no rule base is loaded, for those. A kept answer is read when its
+    turn comes; one gone by then (another run's cache bound) is computed here."""
+    kept, todo = job.recall(tasks)
+    if progress is not None and kept:
+        progress(len(kept))  # the kept answers count as done from the start
+    counted = (lambda done: progress(len(kept) + done)) if progress is not None else None
     computed = run(job, todo, parallel, counted)
+    here = Worker(job)
     for task in tasks:
-        if task.index in found:
-            yield Outcome(task.index, task.name, "ok", found[task.index])
-        else:
+        parts = kept.get(task.index)
+        if parts is None:
             yield next(computed)
+            continue
+        value = job.kept(parts)
+        if value is None:
+            data = job.source_bytes(task)
+            yield here.handle(Task(task.index, task.name, data, task.line) if data else task)
+        else:
+            yield Outcome(task.index, task.name, "ok", value)
 
 
 def _pack(text: str) -> dict[str, str]:

@@ -83,7 +83,12 @@ def file_bytes(given: str, max_bytes: int) -> bytes | None:
     command itself then reads it and reports what is wrong)."""
     if given == "-" or given.endswith(".jsonl"):
         return None
-    with open(given, "rb") as handle:
+    # a named pipe or a device is left to the product reader: opening one here would block, or
+    # take from a pipe the bytes its writer meant for the product reader
+    if not stat.S_ISREG(os.stat(given).st_mode):
+        return None
+    fd = os.open(given, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
             return None

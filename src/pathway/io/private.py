@@ -106,6 +106,11 @@ class PrivateDir:
             return False
         return True
 
+    def touch(self, name: str) -> None:
+        """Mark ``name`` as used now (its modification time), if it is there."""
+        with contextlib.suppress(OSError, NotImplementedError):
+            os.utime(name, dir_fd=self.fd, follow_symlinks=False)
+
     def write(self, name: str, data: bytes) -> None:
         """Replace ``name`` with ``data`` atomically (``OSError`` if it cannot)."""
         temporary = self._temporary(data)

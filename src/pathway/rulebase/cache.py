@@ -20,9 +20,10 @@ with another secret is ignored and rebuilt: the cache only ever saves time.
 folder...), the Python version and every source file of the pathway package: any change to
 any of them misses the cache. Writes are atomic (a temporary file renamed into place).
 
-**Size.** After each write, when the directory holds more than ``MAX_ENTRIES`` entries or
-``MAX_TOTAL`` bytes, the entries written longest ago are removed until it holds at most nine
-tenths of either (an entry removed is rebuilt when next needed).
+**Size.** After each write (a batch: once, at its end), when the directory holds more than
+``MAX_ENTRIES`` entries or ``MAX_TOTAL`` bytes, the entries used longest ago (written, or read
+back: a read marks an entry used) are removed until it holds at most nine tenths of either (an
+entry removed is rebuilt when next needed).
 
 Where: ``$PATHWAY_CACHE_DIR``, else ``$XDG_CACHE_HOME/pathway``, else ``~/.cache/pathway``.
 ``PATHWAY_NO_CACHE=1`` turns it off.
@@ -165,21 +166,36 @@ def load(kind: str, *parts: str, decode: Callable[[Any], T]) -> T | None:
     name = entry_name(kind, *parts)
     try:
         raw = folder.read(name, MAX_ENTRY)
+        if raw is None:
+            return None
+        header, _, body = raw.partition(b"\n")
+        expected = b" ".join((MAGIC, str(FORMAT).encode(), _mac(key, body)))
+        if not hmac.compare_digest(header, expected):
+            return None  # truncated, forged, another format or another key: rebuilt by the caller
+        try:
+            envelope = json.loads(body)
+            if envelope.get("kind") != kind or envelope.get("name") != name:
+                return None
+            found = decode(envelope["data"])
+        except Exception:  # an entry this version cannot read: the cache only saves time
+            return None
+        folder.touch(name)  # used now: the bound removes the entries used longest ago first
+        return found
     finally:
         folder.close()
-    if raw is None:
-        return None
-    header, _, body = raw.partition(b"\n")
-    expected = b" ".join((MAGIC, str(FORMAT).encode(), _mac(key, body)))
-    if not hmac.compare_digest(header, expected):
-        return None  # truncated, forged, another format or another key: rebuilt by the caller
+
+
+def has(kind: str, *parts: str) -> bool:
+    """Whether an entry is stored for ``(kind, *parts)`` (not read: ``load`` may still find
+    it unusable)."""
+    opened = _open()
+    if opened is None:
+        return False
+    folder, _ = opened
     try:
-        envelope = json.loads(body)
-        if envelope.get("kind") != kind or envelope.get("name") != name:
-            return None
-        return decode(envelope["data"])
-    except Exception:  # an entry this version cannot read: the cache only saves time
-        return None
+        return folder.exists(entry_name(kind, *parts))
+    finally:
+        folder.close()
 
 
 def store(data: Any, kind: str, *parts: str, bound: bool = True) -> None:
@@ -222,8 +238,9 @@ def tidy() -> None:
 
 
 def prune(folder: PrivateDir, entries: int = MAX_ENTRIES, total: int = MAX_TOTAL) -> None:
-    """Remove the entries written longest ago while the directory holds more than ``entries``
-    entries or ``total`` bytes, down to nine tenths of each."""
+    """Remove the entries used longest ago (their modification time: written or read back)
+    while the directory holds more than ``entries`` entries or ``total`` bytes, down to nine
+    tenths of each."""
     found = [f for f in folder.files() if f[0].endswith(".json") and not f[0].startswith(".")]
     size = sum(f[1] for f in found)
     if len(found) <= entries and size <= total:
