@@ -95,8 +95,6 @@ def assess(
     with common.Output(output, keep=found is not None) as out:
         for text in render.joined(fmt, pieces(), single=len(tasks) == 1):
             out.write(text)
-    if job.remember is not None:
-        replay.tidy()
     code = exit_codes.of_batch(failed, crashed)
     if out.written is not None and len(tasks) == 1 and not failed and not crashed:
         replay.keep(found, "".join(out.written), code)

@@ -169,8 +169,6 @@ def check(
             f"internal error: {outcome.error}",
         )
         errors.append(CheckError(file=file, line=line, column=column, field=field, message=message))
-    if job.remember is not None:
-        replay.tidy()
     count = len(tasks)
     report = checker.report(results, errors, count, day, ahead)
     if write_baseline:

@@ -65,24 +65,21 @@ class _Products:
         raise NotImplementedError
 
     def __call__(self, task: Task) -> Any:
-        """``compute(task)``, or the answer kept for the same product; a product that cannot
-        be read is never kept: its error is computed every time."""
+        """``compute(task)``, kept for the same product when it can be (``outcomes`` has looked
+        for a kept answer already); a product that cannot be read is never kept: its error is
+        computed every time."""
         remember: PerProduct | None = self.context.get("remember")
         data = self.source_bytes(task) if remember is not None else None
         if remember is None or data is None:
             return self.compute(task)
-        from ..rulebase import cache as disk_cache
-
-        parts = remember.parts_for(task.name, data)
-        found = disk_cache.load(KIND, *parts, decode=self.decode)
-        if found is not None:
-            return found
         value = self.compute(Task(task.index, task.name, data, task.line))  # the bytes keyed
         try:
             kept = self.encode(value)
         except (TypeError, ValueError):
             return value  # an answer the cache does not hold
-        disk_cache.store(kept, KIND, *parts, bound=False)
+        from ..rulebase import cache as disk_cache
+
+        disk_cache.store(kept, KIND, *remember.parts_for(task.name, data), bound=False)
         return value
 
     def recall(self, tasks: list[Task]) -> tuple[dict[int, tuple[str, ...]], list[Task]]:
@@ -220,7 +217,8 @@ def outcomes(
 ) -> Iterator[Outcome]:
     """``batch.run`` of ``job``, in task order, the products with a kept answer left out of it:
     no worker starts, and no rule base is loaded, for those. A kept answer is read when its
-    turn comes; one gone by then (another run's cache bound) is computed here."""
+    turn comes; one gone by then (another run's cache bound) is computed here. The cache is
+    brought within its bound once, when the last outcome has been taken."""
     kept, todo = job.recall(tasks)
     if progress is not None and kept:
         progress(len(kept))  # the kept answers count as done from the start
@@ -238,6 +236,10 @@ def outcomes(
             yield here.handle(Task(task.index, task.name, data, task.line) if data else task)
         else:
             yield Outcome(task.index, task.name, "ok", value)
+    if job.remember is not None:
+        from ..rulebase import cache as disk_cache
+
+        disk_cache.tidy()  # the entries were written unbounded: the bound, once per batch
 
 
 def _pack(text: str) -> dict[str, str]:

@@ -229,8 +229,3 @@ def keep(found: Key | None, text: str, exit_code: int) -> None:
         return
     if unchanged:
         disk_cache.store({"text": text, "exit_code": exit_code}, KIND, *found.parts)
-
-
-def tidy() -> None:
-    """After a batch that kept its products' answers: the cache brought within its bound."""
-    disk_cache.tidy()
